@@ -1,0 +1,1 @@
+print("nacos-bench: not yet implemented")

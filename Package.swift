@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Upcoming language features turned on for every Swift target (as swift-log and grpc-swift-2 do).
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swift-nacos",
+    products: [
+        .library(name: "NacosTransport", targets: ["NacosTransport"]),
+        .library(name: "NacosTLS", targets: ["NacosTLS"]),
+        .executable(name: "nacos-bench", targets: ["nacos-bench"]),
+    ],
+    targets: [
+        // C shims: Linux syscalls that Glibc does not import (epoll, eventfd, timerfd).
+        .target(name: "CLinuxSys", path: "Sources/CLinuxSys"),
+        // The system's OpenSSL 3, with static-inline shims for the macros that do not import.
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(name: "NacosTransport", dependencies: ["CLinuxSys"], path: "Sources/Transport"),
+        .target(name: "NacosTLS", dependencies: ["NacosTransport", "COpenSSL"], path: "Plugins/TLS"),
+        .executableTarget(
+            name: "nacos-bench",
+            dependencies: ["NacosTransport", "NacosTLS"],
+            path: "Benchmarks"
+        ),
+        .testTarget(name: "NacosTransportTests", dependencies: ["NacosTransport"], path: "Tests/TransportTests"),
+        .testTarget(
+            name: "NacosTLSTests",
+            dependencies: ["NacosTLS", "NacosTransport"],
+            path: "Tests/TLSTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    guard target.name != "CLinuxSys" else { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

@@ -1,0 +1,121 @@
+/// The default transport: length-prefixed frames over TCP on the group's epoll loops.
+///
+/// An optional stream layer (TLS, protocol sniffing) sits between each socket and its frames; the TLS
+/// plug-in is this transport with a TLS layer.
+public struct NacosTCPTransport: NacosTransport {
+    /// The loops that own the sockets.
+    public let group: NacosEventLoopGroup
+    /// Limits and timeouts.
+    public let configuration: NacosTransportConfiguration
+    /// Where connection-level events (bad frames, accept failures) are logged.
+    public let logger: NacosLogger
+    /// The layer installed between each socket and the frame layer, if any.
+    public let streamLayer: (any NacosStreamLayer)?
+
+    /// Creates a TCP transport over `group`.
+    public init(
+        group: NacosEventLoopGroup = .shared,
+        configuration: NacosTransportConfiguration = NacosTransportConfiguration(),
+        logger: NacosLogger = NacosLogger(label: "nacos.transport"),
+        streamLayer: (any NacosStreamLayer)? = nil
+    ) {
+        self.group = group
+        self.configuration = configuration
+        self.logger = logger
+        self.streamLayer = streamLayer
+    }
+
+    /// Binds `address` (IPv4 or IPv6; port 0 picks a free port) and accepts connections on it.
+    public func listen(
+        on address: NacosSocketAddress,
+        acceptor: @escaping @Sendable (any NacosConnection) -> Void
+    ) async throws -> any NacosListener {
+        try self.configuration.validate()
+        try self.checkRunning()
+        let loop = self.group.next()
+        let configuration = self.configuration
+        let logger = self.logger
+        let layer = self.streamLayer
+        let group = self.group
+        let server = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ServerSocketChannel, any Error>) in
+            loop.execute {
+                do {
+                    let server = try ServerSocketChannel.bind(
+                        to: address,
+                        eventLoop: loop,
+                        group: group,
+                        configuration: configuration,
+                        logger: logger
+                    ) { childLoop in
+                        let framed = FramedConnection(eventLoop: childLoop, configuration: configuration, logger: logger) { result in
+                            switch result {
+                            case .success(let connection):
+                                acceptor(connection)
+                            case .failure(let error):
+                                logger.debug("an incoming connection on \(address) failed before it was established: \(error)")
+                            }
+                        }
+                        return layer?.makeHandler(wrapping: framed, role: .server, logger: logger) ?? framed
+                    }
+                    continuation.resume(returning: server)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        return TCPListener(server: server)
+    }
+
+    /// Connects to `address`; with a stream layer, returns once that layer is ready (TLS: after the handshake).
+    public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
+        try self.configuration.validate()
+        try self.checkRunning()
+        guard address.family != .inMemory else {
+            throw NacosTransportError(.invalidAddress, "the TCP transport cannot connect to \(address)")
+        }
+        let loop = self.group.next()
+        let configuration = self.configuration
+        let logger = self.logger
+        let layer = self.streamLayer
+        let connectTimeout = timeout ?? configuration.connectTimeout
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
+            loop.execute {
+                let framed = FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
+                    continuation.resume(with: result.map { $0 as any NacosConnection })
+                }
+                let handler = layer?.makeHandler(wrapping: framed, role: .client(serverName: address.host), logger: logger) ?? framed
+                SocketChannel.connect(
+                    to: address,
+                    timeout: connectTimeout,
+                    eventLoop: loop,
+                    handler: handler,
+                    configuration: configuration,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    private func checkRunning() throws(NacosTransportError) {
+        if self.group.isShutDown {
+            throw NacosTransportError(.shutDown, "the event loop group has been shut down")
+        }
+    }
+}
+
+/// A bound TCP listener.
+internal struct TCPListener: NacosListener {
+    let server: ServerSocketChannel
+
+    var localAddress: NacosSocketAddress { self.server.localAddress }
+
+    func close() async {
+        let server = self.server
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            server.eventLoop.execute {
+                server.close()
+                continuation.resume()
+            }
+        }
+    }
+}
