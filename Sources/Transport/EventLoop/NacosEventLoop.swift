@@ -40,6 +40,8 @@ public final class NacosEventLoop: @unchecked Sendable {
 
     // Loop-confined state.
     private var registrations: [Int32: Registration] = [:]
+    /// Streams on this loop that have no descriptor (in-memory pipe ends) but must close on shutdown.
+    private var attached: [ObjectIdentifier: any Selectable] = [:]
     private var nextRegistrationID: UInt32 = 1
     private var scheduled = ScheduledTaskQueue()
     private var armedTimerDeadline: UInt64 = .max
@@ -200,6 +202,18 @@ public final class NacosEventLoop: @unchecked Sendable {
         _ = epoll_ctl(self.epollFD, EPOLL_CTL_DEL, fd, &event)
     }
 
+    /// Tracks a stream without a descriptor so that shutdown closes it too.
+    internal func attach(_ selectable: any Selectable) {
+        self.assertInEventLoop()
+        self.attached[ObjectIdentifier(selectable)] = selectable
+    }
+
+    /// Stops tracking a stream attached with `attach(_:)`.
+    internal func detach(_ selectable: any Selectable) {
+        self.assertInEventLoop()
+        self.attached.removeValue(forKey: ObjectIdentifier(selectable))
+    }
+
     /// The number of descriptors registered, for tests and metrics.
     internal var registrationCount: Int {
         self.assertInEventLoop()
@@ -315,6 +329,10 @@ public final class NacosEventLoop: @unchecked Sendable {
         for registration in self.registrations.values {
             registration.selectable.closeForShutdown()
         }
+        for selectable in self.attached.values {
+            selectable.closeForShutdown()
+        }
+        self.attached.removeAll()
         // Closing queues callbacks (close notifications, failed writes); let them run, a bounded number
         // of rounds so a task that re-queues itself cannot keep the loop alive.
         for _ in 0..<64 {

@@ -3,7 +3,7 @@
 /// Bytes written and flushed here are delivered to the peer's handler on the peer's loop. The sender counts
 /// bytes the peer has not consumed yet, so writability, the hard outbound limit and read pausing behave as
 /// they do over TCP: a peer that stops reading makes this side unwritable, then refuses writes.
-internal final class InMemoryStreamEndpoint: NacosStreamOutput, @unchecked Sendable {
+internal final class InMemoryStreamEndpoint: NacosStreamOutput, Selectable, @unchecked Sendable {
     // Sendable: every mutable field is confined to `eventLoop`; the peer reaches it only through
     // `eventLoop.execute`.
 
@@ -61,6 +61,7 @@ internal final class InMemoryStreamEndpoint: NacosStreamOutput, @unchecked Senda
         self.eventLoop.assertInEventLoop()
         guard self.state == .idle else { return }
         self.state = .active
+        self.eventLoop.attach(self)
         self.handler.streamActive(self)
         self.deliverInbox()
     }
@@ -129,6 +130,7 @@ internal final class InMemoryStreamEndpoint: NacosStreamOutput, @unchecked Senda
             self.flush()
         }
         self.state = .closed
+        self.eventLoop.detach(self)
         let failed = self.unflushed
         self.unflushed = []
         self.inbox = []
@@ -143,6 +145,14 @@ internal final class InMemoryStreamEndpoint: NacosStreamOutput, @unchecked Senda
         self.onClose?()
         self.onClose = nil
         self.handler.streamClosed(error)
+    }
+
+    // MARK: - Selectable
+
+    func handleEvents(_ events: UInt32) {}
+
+    func closeForShutdown() {
+        self.close(flush: false, error: NacosTransportError(.shutDown, "event loop shut down"))
     }
 
     // MARK: - From the peer
