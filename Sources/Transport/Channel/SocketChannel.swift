@@ -298,9 +298,8 @@ internal final class SocketChannel: Selectable, NacosStreamOutput, @unchecked Se
             completed.removeAll(keepingCapacity: true)
             if self.completedScratch.isEmpty { self.completedScratch = completed }
         }
-        let vectorLimit = 64
-        let iovecs = UnsafeMutablePointer<iovec>.allocate(capacity: vectorLimit)
-        defer { iovecs.deallocate() }
+        let vectorLimit = NacosEventLoop.ioVectorLimit
+        let iovecs = self.eventLoop.ioVectorScratch
         var blocked = false
         while self.pending.hasFlushedEntries {
             let count = self.pending.fillIOVectors(iovecs, limit: vectorLimit)

@@ -49,6 +49,10 @@ public final class NacosEventLoop: @unchecked Sendable {
 
     /// A buffer sockets on this loop read into; reused while no frame slice holds on to it.
     internal var sharedReadBuffer = NacosByteBuffer()
+    /// Scratch `iovec`s for vectored writes by sockets on this loop.
+    internal let ioVectorScratch = UnsafeMutablePointer<iovec>.allocate(capacity: NacosEventLoop.ioVectorLimit)
+    /// The most buffers one `writev` call sends.
+    internal static let ioVectorLimit = 64
 
     internal init(index: Int, logger: NacosLogger) throws(NacosTransportError) {
         self.index = index
@@ -351,6 +355,7 @@ public final class NacosEventLoop: @unchecked Sendable {
         SystemCalls.close(self.timerFD)
         SystemCalls.close(self.eventFD)
         SystemCalls.close(self.epollFD)
+        self.ioVectorScratch.deallocate()
         for waiter in waiters {
             waiter.resume()
         }

@@ -157,6 +157,10 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
             return
         }
         if length <= Self.coalesceLimit {
+            if self.coalesced.readableBytes == 0 {
+                // Reuses the allocation once the stream has written (and released) the previous batch.
+                self.coalesced.clear()
+            }
             self.coalesced.writeInteger(UInt32(length))
             self.coalesced.writeImmutableBuffer(frame)
             if let completion {
@@ -185,8 +189,7 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
                 for completion in completions { completion(result) }
             }
         output.write(self.coalesced, completion: completion)
-        // The stream holds the buffer until it is written; start a fresh one rather than share it.
-        self.coalesced = NacosByteBuffer(capacity: 1024)
+        self.coalesced.moveReaderIndex(to: self.coalesced.writerIndex)
     }
 
     private func flushCoalesced() {
