@@ -15,7 +15,7 @@ public struct NacosOptionalTLSStreamLayer: NacosStreamLayer {
 
     /// Builds the TLS contexts described by `configuration`.
     ///
-    /// - Throws: `NacosTransportError(.tlsFailure)` naming what is wrong (see `NacosTLSConfiguration.validate()`).
+    /// - Throws: `NacosTransportError(.invalidConfiguration)` naming what is wrong (see `NacosTLSConfiguration.validate()`).
     public init(configuration: NacosTLSConfiguration) throws(NacosTransportError) {
         self.tls = try NacosTLSStreamLayer(configuration: configuration)
     }

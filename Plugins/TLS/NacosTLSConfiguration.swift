@@ -130,7 +130,7 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
 
     /// Checks the configuration by building the OpenSSL contexts it describes, loading every file.
     ///
-    /// - Throws: `NacosTransportError` with code `.tlsFailure` and a message naming what is wrong: a
+    /// - Throws: `NacosTransportError` with code `.invalidConfiguration` and a message naming what is wrong: a
     ///   missing or unreadable file, PEM that does not parse, a key that does not match the certificate,
     ///   an option that needs another one, or a cipher list OpenSSL rejects.
     public func validate() throws(NacosTransportError) {

@@ -19,7 +19,7 @@ public struct NacosTLSStreamLayer: NacosStreamLayer {
 
     /// Builds the OpenSSL contexts described by `configuration`.
     ///
-    /// - Throws: `NacosTransportError(.tlsFailure)` naming what is wrong (see `NacosTLSConfiguration.validate()`).
+    /// - Throws: `NacosTransportError(.invalidConfiguration)` naming what is wrong (see `NacosTLSConfiguration.validate()`).
     public init(configuration: NacosTLSConfiguration) throws(NacosTransportError) {
         self.configuration = configuration
         self.serverContext = configuration.canServe ? try TLSContext(configuration: configuration, side: .server) : nil
@@ -49,11 +49,16 @@ public struct NacosTLSStreamLayer: NacosStreamLayer {
                 engine = Result { () throws(NacosTransportError) in try TLSEngine(context: context, serverName: nil) }
             } else {
                 engine = .failure(
-                    NacosTransportError(.tlsFailure, "TLS cannot accept connections: the configuration has no certificateChain and privateKey")
+                    NacosTransportError(
+                        .invalidConfiguration,
+                        "TLS cannot accept connections: the configuration has no certificateChain and privateKey"
+                    )
                 )
             }
         case .client(let serverName):
-            engine = Result { () throws(NacosTransportError) in try TLSEngine(context: self.clientContext, serverName: serverName) }
+            engine = Result { () throws(NacosTransportError) in
+                try TLSEngine(context: self.clientContext, serverName: serverName)
+            }
         }
         return TLSStreamHandler(
             wrapping: inner,

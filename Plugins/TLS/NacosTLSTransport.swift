@@ -30,7 +30,7 @@ public struct NacosTLSTransport: NacosTransport {
     ///   - configuration: the TCP transport's limits and timeouts.
     ///   - logger: where connection and handshake failures are logged.
     ///   - allowPlaintext: servers only: accept plaintext clients too, detected from their first bytes.
-    /// - Throws: `NacosTransportError(.tlsFailure)` naming what is wrong with `tls`.
+    /// - Throws: `NacosTransportError(.invalidConfiguration)` naming what is wrong with `tls`.
     public init(
         group: NacosEventLoopGroup = .shared,
         tls: NacosTLSConfiguration,
@@ -39,7 +39,13 @@ public struct NacosTLSTransport: NacosTransport {
         allowPlaintext: Bool = false
     ) throws(NacosTransportError) {
         let layer = try NacosTLSStreamLayer(configuration: tls)
-        self.init(group: group, tlsLayer: layer, configuration: configuration, logger: logger, allowPlaintext: allowPlaintext)
+        self.init(
+            group: group,
+            tlsLayer: layer,
+            configuration: configuration,
+            logger: logger,
+            allowPlaintext: allowPlaintext
+        )
     }
 
     /// Creates a TLS transport from a prepared layer (tests use it to play peers outside the public options).
@@ -65,7 +71,7 @@ public struct NacosTLSTransport: NacosTransport {
     ) async throws -> any NacosListener {
         if !self.tls.canServe {
             throw NacosTransportError(
-                .tlsFailure,
+                .invalidConfiguration,
                 "a TLS listener needs certificateChain and privateKey in its NacosTLSConfiguration"
             )
         }

@@ -38,7 +38,7 @@ internal final class TLSContext: @unchecked Sendable {
     ///   - configuration: what to load and how to verify peers.
     ///   - side: whether connections from this context accept or initiate handshakes.
     ///   - legacyProtocolRange: tests only; allows versions below TLS 1.2 and lowers OpenSSL's security level.
-    /// - Throws: `NacosTransportError(.tlsFailure)` naming the field that is wrong, with OpenSSL's reasons.
+    /// - Throws: `NacosTransportError(.invalidConfiguration)` naming the field that is wrong, with OpenSSL's reasons.
     init(
         configuration: NacosTLSConfiguration,
         side: Side,
@@ -121,16 +121,22 @@ internal final class TLSContext: @unchecked Sendable {
         guard COpenSSL_SSL_CTX_set_min_proto_version(self.sslContext, minimum) == 1,
             COpenSSL_SSL_CTX_set_max_proto_version(self.sslContext, maximum) == 1
         else {
-            throw OpenSSLErrorQueue.error(.tlsFailure, "invalid TLS configuration: cannot set the protocol versions")
+            throw OpenSSLErrorQueue.error(.invalidConfiguration, "invalid TLS configuration: cannot set the protocol versions")
         }
     }
 
     private func configureCiphers() throws(NacosTransportError) {
         if let cipherList = self.configuration.cipherList, SSL_CTX_set_cipher_list(self.sslContext, cipherList) != 1 {
-            throw OpenSSLErrorQueue.error(.tlsFailure, "invalid TLS configuration: cipherList '\(cipherList)' selects no cipher")
+            throw OpenSSLErrorQueue.error(
+                .invalidConfiguration,
+                "invalid TLS configuration: cipherList '\(cipherList)' selects no cipher"
+            )
         }
         if let suites = self.configuration.cipherSuites, SSL_CTX_set_ciphersuites(self.sslContext, suites) != 1 {
-            throw OpenSSLErrorQueue.error(.tlsFailure, "invalid TLS configuration: cipherSuites '\(suites)' is not valid")
+            throw OpenSSLErrorQueue.error(
+                .invalidConfiguration,
+                "invalid TLS configuration: cipherSuites '\(suites)' is not valid"
+            )
         }
     }
 
@@ -139,16 +145,17 @@ internal final class TLSContext: @unchecked Sendable {
         else { return }
 
         let chain = try Self.loadCertificates(chainSource, what: "certificateChain")
-        defer { chain.forEach { X509_free($0) } }
+        defer { for certificate in chain { X509_free(certificate) } }
         guard SSL_CTX_use_certificate(self.sslContext, chain[0]) == 1 else {
             throw OpenSSLErrorQueue.error(
-                .tlsFailure,
+                .invalidConfiguration,
                 "invalid TLS configuration: certificateChain (\(chainSource)) cannot be used"
             )
         }
-        for intermediate in chain.dropFirst() where COpenSSL_SSL_CTX_add1_chain_cert(self.sslContext, intermediate) != 1 {
+        for intermediate in chain.dropFirst() where COpenSSL_SSL_CTX_add1_chain_cert(self.sslContext, intermediate) != 1
+        {
             throw OpenSSLErrorQueue.error(
-                .tlsFailure,
+                .invalidConfiguration,
                 "invalid TLS configuration: an intermediate of certificateChain (\(chainSource)) cannot be used"
             )
         }
@@ -157,7 +164,7 @@ internal final class TLSContext: @unchecked Sendable {
         defer { EVP_PKEY_free(key) }
         guard SSL_CTX_use_PrivateKey(self.sslContext, key) == 1, SSL_CTX_check_private_key(self.sslContext) == 1 else {
             throw OpenSSLErrorQueue.error(
-                .tlsFailure,
+                .invalidConfiguration,
                 "invalid TLS configuration: privateKey (\(keySource)) does not match the certificate of certificateChain (\(chainSource))"
             )
         }
@@ -167,11 +174,11 @@ internal final class TLSContext: @unchecked Sendable {
         let configuration = self.configuration
         if let rootsSource = configuration.trustRoots {
             let roots = try Self.loadCertificates(rootsSource, what: "trustRoots")
-            defer { roots.forEach { X509_free($0) } }
+            defer { for root in roots { X509_free(root) } }
             let store = SSL_CTX_get_cert_store(self.sslContext)
             for root in roots where X509_STORE_add_cert(store, root) != 1 {
                 throw OpenSSLErrorQueue.error(
-                    .tlsFailure,
+                    .invalidConfiguration,
                     "invalid TLS configuration: a certificate of trustRoots (\(rootsSource)) cannot be added"
                 )
             }
@@ -201,11 +208,17 @@ internal final class TLSContext: @unchecked Sendable {
     // MARK: - PEM loading
 
     /// A read BIO over the PEM source; the caller frees it.
-    private static func openPEM(_ source: NacosTLSConfiguration.PEMSource, what: String) throws(NacosTransportError) -> OpaquePointer {
+    private static func openPEM(
+        _ source: NacosTLSConfiguration.PEMSource,
+        what: String
+    ) throws(NacosTransportError) -> OpaquePointer {
         switch source {
         case .file(let path):
             guard let bio = BIO_new_file(path, "rb") else {
-                throw OpenSSLErrorQueue.error(.tlsFailure, "invalid TLS configuration: \(what) file '\(path)' cannot be read")
+                throw OpenSSLErrorQueue.error(
+                    .invalidConfiguration,
+                    "invalid TLS configuration: \(what) file '\(path)' cannot be read"
+                )
             }
             return bio
         case .pem(let text):
@@ -221,7 +234,10 @@ internal final class TLSContext: @unchecked Sendable {
     }
 
     /// Every certificate in the PEM source, in order; at least one. The caller frees them with `X509_free`.
-    static func loadCertificates(_ source: NacosTLSConfiguration.PEMSource, what: String) throws(NacosTransportError) -> [OpaquePointer] {
+    static func loadCertificates(
+        _ source: NacosTLSConfiguration.PEMSource,
+        what: String
+    ) throws(NacosTransportError) -> [OpaquePointer] {
         OpenSSLErrorQueue.clear()
         let bio = try Self.openPEM(source, what: what)
         defer { BIO_free(bio) }
@@ -233,29 +249,38 @@ internal final class TLSContext: @unchecked Sendable {
         let last = ERR_peek_last_error()
         let endOfInput = ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE
         if last != 0 && !(endOfInput && !certificates.isEmpty) {
-            certificates.forEach { X509_free($0) }
+            for certificate in certificates { X509_free(certificate) }
             let reason = certificates.isEmpty && endOfInput ? "contains no PEM certificate" : "is not valid PEM"
-            throw OpenSSLErrorQueue.error(.tlsFailure, "invalid TLS configuration: \(what) (\(source)) \(reason)")
+            throw OpenSSLErrorQueue.error(.invalidConfiguration, "invalid TLS configuration: \(what) (\(source)) \(reason)")
         }
         OpenSSLErrorQueue.clear()
         guard !certificates.isEmpty else {
-            throw NacosTransportError(.tlsFailure, "invalid TLS configuration: \(what) (\(source)) contains no PEM certificate")
+            throw NacosTransportError(
+                .invalidConfiguration,
+                "invalid TLS configuration: \(what) (\(source)) contains no PEM certificate"
+            )
         }
         return certificates
     }
 
     /// The private key in the PEM source; the caller frees it with `EVP_PKEY_free`.
-    private static func loadPrivateKey(_ source: NacosTLSConfiguration.PEMSource) throws(NacosTransportError) -> OpaquePointer {
+    private static func loadPrivateKey(
+        _ source: NacosTLSConfiguration.PEMSource
+    ) throws(NacosTransportError) -> OpaquePointer {
         OpenSSLErrorQueue.clear()
         let bio = try Self.openPEM(source, what: "privateKey")
         defer { BIO_free(bio) }
         // A password callback that refuses: without it OpenSSL would prompt on the terminal for encrypted keys.
-        let noPassword: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
-            _, _, _, _ in 0
-        }
+        let noPassword: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 =
+            {
+                _,
+                _,
+                _,
+                _ in 0
+            }
         guard let key = PEM_read_bio_PrivateKey(bio, nil, noPassword, nil) else {
             throw OpenSSLErrorQueue.error(
-                .tlsFailure,
+                .invalidConfiguration,
                 "invalid TLS configuration: privateKey (\(source)) is not an unencrypted PEM private key"
             )
         }
@@ -263,6 +288,6 @@ internal final class TLSContext: @unchecked Sendable {
     }
 
     private static func invalid(_ message: String) -> NacosTransportError {
-        NacosTransportError(.tlsFailure, "invalid TLS configuration: \(message)")
+        NacosTransportError(.invalidConfiguration, "invalid TLS configuration: \(message)")
     }
 }

@@ -150,10 +150,16 @@ internal final class TLSEngine {
         while self.pendingNetworkBytes > 0 {
             let wanted = self.pendingNetworkBytes
             buffer.reserveCapacity(minimumWritableBytes: wanted)
-            buffer.writeWithUnsafeMutableBytes { pointer in
-                let read = BIO_read(self.networkOutput, pointer.baseAddress, Int32(clamping: min(wanted, pointer.count)))
+            let read = buffer.writeWithUnsafeMutableBytes { pointer in
+                let read = BIO_read(
+                    self.networkOutput,
+                    pointer.baseAddress,
+                    Int32(clamping: min(wanted, pointer.count))
+                )
                 return read > 0 ? Int(read) : 0
             }
+            // A memory BIO with pending bytes always yields some; stop rather than spin if it does not.
+            if read == 0 { break }
         }
         return buffer
     }
@@ -306,8 +312,9 @@ internal final class TLSEngine {
         let verifyResult = SSL_get_verify_result(self.ssl)
         if verifyResult != Int(X509_V_OK), let reason = X509_verify_cert_error_string(verifyResult) {
             message += " (certificate verification: \(String(cString: reason))"
-            if let name = self.expectedPeerName, verifyResult == Int(X509_V_ERR_HOSTNAME_MISMATCH)
-                || verifyResult == Int(X509_V_ERR_IP_ADDRESS_MISMATCH)
+            if let name = self.expectedPeerName,
+                verifyResult == Int(X509_V_ERR_HOSTNAME_MISMATCH)
+                    || verifyResult == Int(X509_V_ERR_IP_ADDRESS_MISMATCH)
             {
                 message += "; expected '\(name)'"
             }

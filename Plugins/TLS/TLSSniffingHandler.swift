@@ -38,7 +38,12 @@ internal final class TLSSniffingHandler: NacosStreamHandler {
     private var timer: NacosScheduledTask?
 
     /// Creates the sniffer for one accepted stream.
-    init(wrapping inner: any NacosStreamHandler, tls: NacosTLSStreamLayer, detectionTimeout: Duration, logger: NacosLogger) {
+    init(
+        wrapping inner: any NacosStreamHandler,
+        tls: NacosTLSStreamLayer,
+        detectionTimeout: Duration,
+        logger: NacosLogger
+    ) {
         self.inner = inner
         self.tls = tls
         self.detectionTimeout = detectionTimeout
@@ -115,7 +120,9 @@ internal final class TLSSniffingHandler: NacosStreamHandler {
         case .decided(let handler):
             handler.streamClosed(error)
         case .idle, .detecting:
-            self.inner.streamClosed(error ?? NacosTransportError(.connectionClosed, "closed before the protocol was detected"))
+            self.inner.streamClosed(
+                error ?? NacosTransportError(.connectionClosed, "closed before the protocol was detected")
+            )
         case .closed:
             break
         }

@@ -155,7 +155,9 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
         self.state = .closed
         self.handshakeTimer?.cancel()
         self.handshakeTimer = nil
-        self.failBufferedWrites(NacosTransportError(.connectionClosed, "the TLS stream closed before the write was sent"))
+        self.failBufferedWrites(
+            NacosTransportError(.connectionClosed, "the TLS stream closed before the write was sent")
+        )
         var cause: (any Error)? = self.failure ?? error
         if wasHandshaking {
             let reason = cause.map { ": \($0)" } ?? ""
@@ -197,9 +199,9 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
         )
         // From now on the socket reads only when the inner layer wants bytes (back-pressure).
         self.socket?.setReadingEnabled(self.innerReadingEnabled)
-        self.innerActive = true
-        self.inner.streamActive(self)
 
+        // Writes issued during the handshake go first, so that they precede anything written from
+        // the inner layer's `streamActive`.
         let writes = self.bufferedWrites
         self.bufferedWrites = []
         for (bytes, completion) in writes {
@@ -209,6 +211,10 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
             self.flushAfterHandshake = false
             self.flush()
         }
+        guard self.state == .active else { return }
+
+        self.innerActive = true
+        self.inner.streamActive(self)
         if self.innerReadingEnabled {
             self.deliverPlaintext()
         }
@@ -323,9 +329,9 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
         case .closing, .closed:
             return
         case .idle, .handshaking:
-            self.logger.notice("TLS with \(self.peerDescription) failed: \(error.message)")
+            self.logger.notice("closing the TLS connection with \(self.peerDescription): \(error.message)")
         case .active, .outputClosed:
-            self.logger.debug("TLS with \(self.peerDescription) failed: \(error.message)")
+            self.logger.debug("closing the TLS connection with \(self.peerDescription): \(error.message)")
         }
         self.failure = error
         self.state = .closing
@@ -427,7 +433,9 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
             self.state = .closing
             self.handshakeTimer?.cancel()
             self.handshakeTimer = nil
-            self.failBufferedWrites(NacosTransportError(.connectionClosed, "the TLS stream closed during the handshake"))
+            self.failBufferedWrites(
+                NacosTransportError(.connectionClosed, "the TLS stream closed during the handshake")
+            )
             self.socket?.close(flush: false, error: error)
         case .active, .outputClosed:
             let sendCloseNotify = self.state == .active

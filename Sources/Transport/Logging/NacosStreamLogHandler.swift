@@ -1,3 +1,4 @@
+import CLinuxSys
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -26,10 +26,9 @@ public struct NacosTransportConfiguration: Sendable {
 
     /// Checks that the values are consistent.
     ///
-    /// - Throws: `NacosTransportError` with `.invalidAddress`'s sibling code `.resourceExhausted` naming the
-    ///   offending field.
+    /// - Throws: `NacosTransportError` with code `.invalidConfiguration`, naming the offending field.
     public func validate() throws(NacosTransportError) {
-        func fail(_ message: String) -> NacosTransportError { NacosTransportError(.resourceExhausted, "invalid transport configuration: \(message)") }
+        func fail(_ message: String) -> NacosTransportError { NacosTransportError(.invalidConfiguration, "invalid transport configuration: \(message)") }
         if self.maxFrameLength <= 0 || self.maxFrameLength > Int(UInt32.max) {
             throw fail("maxFrameLength must be in 1...\(UInt32.max)")
         }

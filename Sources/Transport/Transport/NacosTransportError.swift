@@ -31,6 +31,8 @@ public struct NacosTransportError: Error, Sendable, Equatable, CustomStringConve
         public static let tlsFailure = Code("tlsFailure")
         /// The event loop group or listener has been shut down.
         public static let shutDown = Code("shutDown")
+        /// A configuration value is missing, malformed or inconsistent; the message names it.
+        public static let invalidConfiguration = Code("invalidConfiguration")
         /// A limit (connections, file descriptors) was reached.
         public static let resourceExhausted = Code("resourceExhausted")
 

@@ -1,1 +1,0 @@
-// Placeholder until the TLS plug-in lands.
