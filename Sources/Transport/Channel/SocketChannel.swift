@@ -212,17 +212,20 @@ internal final class SocketChannel: Selectable, NacosStreamOutput, @unchecked Se
             self.eventLoop.sharedReadBuffer = NacosByteBuffer()
             buffer.clear()
             buffer.reserveCapacity(minimumWritableBytes: chunk)
-            let result: Int?
+            var wouldBlock = false
+            let count: Int
             do {
-                result = try buffer.writeWithUnsafeMutableBytes { pointer throws(NacosTransportError) -> Int in
-                    try SystemCalls.retrying("read") { Glibc.read(self.fd, pointer.baseAddress, min(pointer.count, chunk)) } ?? -1
+                count = try buffer.writeWithUnsafeMutableBytes { pointer throws(NacosTransportError) -> Int in
+                    let result = try SystemCalls.retrying("read") { Glibc.read(self.fd, pointer.baseAddress, min(pointer.count, chunk)) }
+                    wouldBlock = result == nil
+                    return result ?? 0
                 }
             } catch {
                 self.eventLoop.sharedReadBuffer = buffer
                 self.forceClose(error)
                 return
             }
-            guard let count = result, count >= 0 else {
+            if wouldBlock {
                 self.eventLoop.sharedReadBuffer = buffer
                 return  // EAGAIN: drained
             }

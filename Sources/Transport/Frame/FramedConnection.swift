@@ -21,7 +21,7 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
         var closeWaiters: [CheckedContinuation<(any Error)?, Never>] = []
     }
 
-    /// Frames up to this size are copied into the coalescing buffer; larger ones are written as they are.
+    /// Frames up to this size are copied into the coalescing buffer; larger ones get a buffer of their own.
     private static let coalesceLimit = 16 * 1024
     /// The coalescing buffer is handed to the stream once it holds this much.
     private static let coalescedChunk = 64 * 1024
@@ -171,11 +171,13 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
             }
             return
         }
+        // A large frame goes out as one buffer, header included: were header and payload two writes, the
+        // header could be queued and the payload refused (writeBufferFull), corrupting the stream.
         self.pushCoalesced(to: output)
-        var header = NacosByteBuffer(capacity: NacosFrameDecoder.headerLength)
-        header.writeInteger(UInt32(length))
-        output.write(header, completion: nil)
-        output.write(frame, completion: completion)
+        var whole = NacosByteBuffer(capacity: NacosFrameDecoder.headerLength + length)
+        whole.writeInteger(UInt32(length))
+        whole.writeImmutableBuffer(frame)
+        output.write(whole, completion: completion)
     }
 
     private func pushCoalesced(to output: any NacosStreamOutput) {
