@@ -32,10 +32,16 @@ let package = Package(
             dependencies: ["NacosTransport", "NacosTLS"],
             path: "Benchmarks"
         ),
-        .testTarget(name: "NacosTransportTests", dependencies: ["NacosTransport"], path: "Tests/TransportTests"),
+        // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario.
+        .target(name: "NacosTestKit", dependencies: ["NacosTransport"], path: "Tests/TestKit"),
+        .testTarget(
+            name: "NacosTransportTests",
+            dependencies: ["NacosTransport", "NacosTestKit"],
+            path: "Tests/TransportTests"
+        ),
         .testTarget(
             name: "NacosTLSTests",
-            dependencies: ["NacosTLS", "NacosTransport"],
+            dependencies: ["NacosTLS", "NacosTransport", "NacosTestKit"],
             path: "Tests/TLSTests"
         ),
     ],

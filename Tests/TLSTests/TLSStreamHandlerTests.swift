@@ -1,4 +1,5 @@
 import NacosTLS
+import NacosTestKit
 import NacosTransport
 import Synchronization
 import Testing

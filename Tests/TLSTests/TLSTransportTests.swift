@@ -1,4 +1,5 @@
 import NacosTLS
+import NacosTestKit
 import NacosTransport
 import Synchronization
 import Testing
@@ -101,7 +102,7 @@ import Testing
     @Test func plaintextClientOnTLSPortFailsCleanly() async throws {
         let certificates = try TestCertificates.shared
         let group = try NacosEventLoopGroup(numberOfThreads: 2)
-        let log = RecordingLogHandler()
+        let log = CapturingLogHandler()
         let server = try NacosTLSTransport(group: group, tls: certificates.serverConfiguration(), logger: log.logger())
         let acceptor = Acceptor()
         let listener = try await server.listen(on: .loopbackIPv4()) { acceptor.accept($0) }
@@ -174,7 +175,7 @@ import Testing
     func handshakeTimeoutForSilentClient(allowPlaintext: Bool) async throws {
         let certificates = try TestCertificates.shared
         let group = try NacosEventLoopGroup(numberOfThreads: 2)
-        let log = RecordingLogHandler()
+        let log = CapturingLogHandler()
         var configuration = certificates.serverConfiguration()
         configuration.handshakeTimeout = .milliseconds(300)
         let server = try NacosTLSTransport(
@@ -230,7 +231,7 @@ import Testing
     @Test func untrustedServerFailsConnectWithReason() async throws {
         let certificates = try TestCertificates.shared
         let group = try NacosEventLoopGroup(numberOfThreads: 2)
-        let log = RecordingLogHandler()
+        let log = CapturingLogHandler()
         let serverConfiguration = NacosTLSConfiguration.server(
             certificateChain: certificates.untrusted.certificate,
             privateKey: certificates.untrusted.key
@@ -274,7 +275,7 @@ import Testing
     @Test func tls11OnlyClientIsRefusedOverSockets() async throws {
         let certificates = try TestCertificates.shared
         let group = try NacosEventLoopGroup(numberOfThreads: 2)
-        let log = RecordingLogHandler()
+        let log = CapturingLogHandler()
         let server = try NacosTLSTransport(group: group, tls: certificates.serverConfiguration(), logger: log.logger())
         let listener = try await server.listen(on: .loopbackIPv4()) { $0.close() }
 
@@ -293,7 +294,7 @@ import Testing
     @Test func mutualTLSOverSockets() async throws {
         let certificates = try TestCertificates.shared
         let group = try NacosEventLoopGroup(numberOfThreads: 2)
-        let log = RecordingLogHandler()
+        let log = CapturingLogHandler()
         var serverConfiguration = certificates.serverConfiguration()
         serverConfiguration.requireClientCertificate = true
         let server = try NacosTLSTransport(group: group, tls: serverConfiguration, logger: log.logger())

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import NacosTestKit
 import NacosTransport
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import NacosTestKit
 import NacosTransport
 import Testing
 

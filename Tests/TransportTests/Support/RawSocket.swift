@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NacosTestKit
 import NacosTransport
 
 /// A plain TCP socket below the frame layer, for peers that misbehave: bad headers, cut-off frames,

@@ -1,3 +1,4 @@
+import NacosTestKit
 import NacosTransport
 
 /// Runs `body` with a fresh event loop group and shuts the group down afterwards, also when `body` throws.

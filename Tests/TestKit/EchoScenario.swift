@@ -1,15 +1,15 @@
-import NacosTransport
+package import NacosTransport
 import Synchronization
 import Testing
 
-// The echo scenario every transport must pass. This file is self-contained (it needs only NacosTransport,
-// Synchronization and Testing) so another test target can copy it as it is: call
-// `runEchoScenario(transport:listenAddress:)` with a transport whose event loop group the caller owns.
+// The echo scenario every transport must pass: TCP and in-memory run it in NacosTransportTests, TLS in
+// NacosTLSTests. Call `runEchoScenario(transport:listenAddress:)` with a transport whose event loop group
+// the caller owns.
 
 /// Runs the echo scenario over `transport`: listens on `listenAddress`, connects three clients, echoes
 /// frames of mixed sizes (empty through 1 MiB) in order, checks addresses, completions, orderly closes from
 /// both sides, and that the closed listener refuses new connections.
-func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAddress) async throws {
+package func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAddress) async throws {
     let server = EchoScenarioServer()
     let listener = try await transport.listen(on: listenAddress, acceptor: server.accept)
     let bound = listener.localAddress
@@ -21,13 +21,13 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
     }
 
     // Connect one at a time so accepted connection i belongs to client i.
-    var clients: [(connection: any NacosConnection, collector: EchoScenarioCollector)] = []
+    var clients: [(connection: any NacosConnection, collector: FrameCollector)] = []
     for index in 0..<3 {
         let connection = try await transport.connect(to: bound)
-        let collector = EchoScenarioCollector()
+        let collector = FrameCollector()
         connection.start(collector)
         clients.append((connection, collector))
-        try await echoScenarioWait("accepted connection \(index)") { server.count == index + 1 }
+        try await waitUntil("accepted connection \(index)") { server.count == index + 1 }
         let accepted = server.connection(index)
         #expect(connection.isOpen)
         #expect(connection.remoteAddress == bound)
@@ -64,7 +64,7 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
         }
     }
     for (client, entry) in clients.enumerated() {
-        try await echoScenarioWait(timeout: .seconds(30), "\(sizes.count) echoes on client \(client)") {
+        try await waitUntil(timeout: .seconds(30), "\(sizes.count) echoes on client \(client)") {
             entry.collector.frames.count >= sizes.count
         }
         let frames = entry.collector.frames
@@ -77,7 +77,7 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
         }
         #expect(entry.collector.callbacksOffLoop == 0, "handler callbacks must run on the connection's loop")
     }
-    try await echoScenarioWait("send completions") { completionsBox.value.withLock { $0.count } == 3 * sizes.count }
+    try await waitUntil("send completions") { completionsBox.value.withLock { $0.count } == 3 * sizes.count }
     let failures = completionsBox.value.withLock { $0.filter { if case .failure = $0 { true } else { false } } }
     #expect(failures.isEmpty, "failed sends: \(failures)")
 
@@ -85,7 +85,7 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
     clients[0].connection.close(flush: true)
     #expect(await clients[0].connection.closed() == nil)
     #expect(!clients[0].connection.isOpen)
-    try await echoScenarioWait("server side of client 0 to close") { server.collector(0).isClosed }
+    try await waitUntil("server side of client 0 to close") { server.collector(0).isClosed }
     #expect(server.collector(0).closeError == nil)
     #expect(clients[0].collector.isClosed)
     #expect(clients[0].collector.closeError == nil)
@@ -93,13 +93,13 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
     // The other clients are unaffected.
     for entry in clients[1...] {
         entry.connection.send(NacosByteBuffer(string: "still here"))
-        try await echoScenarioWait("an echo after another client closed") { entry.collector.frames.count == sizes.count + 1 }
+        try await waitUntil("an echo after another client closed") { entry.collector.frames.count == sizes.count + 1 }
         #expect(entry.collector.frames.last == NacosByteBuffer(string: "still here"))
     }
 
     // The server closes: the client sees an orderly close.
     server.connection(1).close(flush: true)
-    try await echoScenarioWait("client 1 to see the server close") { clients[1].collector.isClosed }
+    try await waitUntil("client 1 to see the server close") { clients[1].collector.isClosed }
     #expect(clients[1].collector.closeError == nil)
     #expect(await clients[1].connection.closed() == nil)
 
@@ -113,89 +113,40 @@ func runEchoScenario(transport: any NacosTransport, listenAddress: NacosSocketAd
         #expect((error as? NacosTransportError)?.code == .connectionRefused, "\(error)")
     }
     clients[2].connection.send(NacosByteBuffer(string: "after listener close"))
-    try await echoScenarioWait("an echo after the listener closed") { clients[2].collector.frames.count == sizes.count + 2 }
+    try await waitUntil("an echo after the listener closed") { clients[2].collector.frames.count == sizes.count + 2 }
     clients[2].connection.close(flush: true)
     #expect(await clients[2].connection.closed() == nil)
-    try await echoScenarioWait("server side of client 2 to close") { server.collector(2).isClosed }
+    try await waitUntil("server side of client 2 to close") { server.collector(2).isClosed }
 }
 
 /// Accepts connections and echoes every frame back.
-final class EchoScenarioServer: Sendable {
-    private let accepted = Mutex<[(any NacosConnection, EchoScenarioCollector)]>([])
+package final class EchoScenarioServer: Sendable {
+    /// Creates a server with no connections yet.
+    package init() {}
 
-    var accept: @Sendable (any NacosConnection) -> Void {
+    private let accepted = Mutex<[(any NacosConnection, FrameCollector)]>([])
+
+    /// The acceptor to pass to `listen`.
+    package var accept: @Sendable (any NacosConnection) -> Void {
         { connection in
-            let collector = EchoScenarioCollector(echo: true)
+            let collector = FrameCollector(echo: true)
             self.accepted.withLock { $0.append((connection, collector)) }
             connection.start(collector)
         }
     }
 
-    var count: Int { self.accepted.withLock { $0.count } }
-    func connection(_ index: Int) -> any NacosConnection { self.accepted.withLock { $0[index].0 } }
-    func collector(_ index: Int) -> EchoScenarioCollector { self.accepted.withLock { $0[index].1 } }
-}
-
-/// Records frames (copied) and the close of one connection; optionally echoes frames back.
-final class EchoScenarioCollector: NacosConnectionHandler {
-    private struct State {
-        var frames: [NacosByteBuffer] = []
-        var closed = false
-        var closeError: (any Error)?
-        var callbacksOffLoop = 0
-    }
-
-    private let state = Mutex(State())
-    private let echo: Bool
-
-    init(echo: Bool = false) {
-        self.echo = echo
-    }
-
-    func connection(_ connection: any NacosConnection, didReceive frame: NacosByteBuffer) {
-        let copy = NacosByteBuffer(bytes: frame.readableBytesArray)
-        let onLoop = connection.eventLoop.inEventLoop
-        self.state.withLock {
-            $0.frames.append(copy)
-            if !onLoop { $0.callbacksOffLoop += 1 }
-        }
-        if self.echo {
-            connection.send(frame)
-        }
-    }
-
-    func connectionClosed(_ connection: any NacosConnection, error: (any Error)?) {
-        let onLoop = connection.eventLoop.inEventLoop
-        self.state.withLock {
-            $0.closed = true
-            $0.closeError = error
-            if !onLoop { $0.callbacksOffLoop += 1 }
-        }
-    }
-
-    var frames: [NacosByteBuffer] { self.state.withLock { $0.frames } }
-    var isClosed: Bool { self.state.withLock { $0.closed } }
-    var closeError: (any Error)? { self.state.withLock { $0.closeError } }
-    var callbacksOffLoop: Int { self.state.withLock { $0.callbacksOffLoop } }
+    /// Connections accepted so far.
+    package var count: Int { self.accepted.withLock { $0.count } }
+    /// The `index`th accepted connection.
+    package func connection(_ index: Int) -> any NacosConnection { self.accepted.withLock { $0[index].0 } }
+    /// The collector of the `index`th accepted connection.
+    package func collector(_ index: Int) -> FrameCollector { self.accepted.withLock { $0[index].1 } }
 }
 
 /// Holds a non-copyable value by reference for escaping closures.
-final class EchoScenarioBox<Value: ~Copyable>: @unchecked Sendable {
-    let value: Value
-    init(_ value: consuming Value) { self.value = value }
-}
-
-struct EchoScenarioTimeout: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(self.what)" }
-}
-
-/// Polls `condition` until it holds or `timeout` passes; never a fixed sleep.
-func echoScenarioWait(timeout: Duration = .seconds(10), _ what: String, _ condition: () -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while !condition() {
-        guard clock.now < deadline else { throw EchoScenarioTimeout(what: what) }
-        try await Task.sleep(for: .milliseconds(2))
-    }
+package final class EchoScenarioBox<Value: ~Copyable>: @unchecked Sendable {
+    /// The boxed value.
+    package let value: Value
+    /// Boxes `value`.
+    package init(_ value: consuming Value) { self.value = value }
 }
