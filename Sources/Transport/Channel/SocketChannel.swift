@@ -260,18 +260,11 @@ internal final class SocketChannel: Selectable, NacosStreamOutput, @unchecked Se
     func write(_ bytes: NacosByteBuffer, completion: NacosWriteCompletion?) {
         self.eventLoop.assertInEventLoop()
         guard self.state == .active || self.state == .connecting, !self.outputShutdown, !self.outputShutdownRequested else {
-            completion?(.failure(NacosTransportError(.connectionClosed, "write on a closed connection")))
+            completion?(.failure(.writeOnClosedStream))
             return
         }
         guard self.pending.totalBytes + bytes.readableBytes <= self.configuration.maxPendingWriteBytes else {
-            completion?(
-                .failure(
-                    NacosTransportError(
-                        .writeBufferFull,
-                        "outbound queue would exceed \(self.configuration.maxPendingWriteBytes) bytes; the peer is not reading"
-                    )
-                )
-            )
+            completion?(.failure(.outboundLimitReached(self.configuration.maxPendingWriteBytes)))
             return
         }
         self.pending.append(bytes, completion: completion)

@@ -71,19 +71,12 @@ internal final class InMemoryStreamEndpoint: NacosStreamOutput, Selectable, @unc
     func write(_ bytes: NacosByteBuffer, completion: NacosWriteCompletion?) {
         self.eventLoop.assertInEventLoop()
         guard self.state == .active, !self.outputShutdown else {
-            completion?(.failure(NacosTransportError(.connectionClosed, "write on a closed connection")))
+            completion?(.failure(.writeOnClosedStream))
             return
         }
         let queued = self.unflushedBytes + self.unacknowledgedBytes
         guard queued + bytes.readableBytes <= self.configuration.maxPendingWriteBytes else {
-            completion?(
-                .failure(
-                    NacosTransportError(
-                        .writeBufferFull,
-                        "outbound queue would exceed \(self.configuration.maxPendingWriteBytes) bytes; the peer is not reading"
-                    )
-                )
-            )
+            completion?(.failure(.outboundLimitReached(self.configuration.maxPendingWriteBytes)))
             return
         }
         self.unflushed.append((bytes, completion))

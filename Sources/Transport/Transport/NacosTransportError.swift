@@ -54,3 +54,13 @@ public struct NacosTransportError: Error, Sendable, Equatable, CustomStringConve
     /// `code: message`.
     public var description: String { "\(self.code): \(self.message)" }
 }
+
+extension NacosTransportError {
+    /// The error for a write that would take a stream's outbound queue past `limit` bytes.
+    internal static func outboundLimitReached(_ limit: Int) -> NacosTransportError {
+        NacosTransportError(.writeBufferFull, "outbound queue would exceed \(limit) bytes; the peer is not reading")
+    }
+
+    /// The error for a write on a stream that is closed or closed for writing.
+    internal static let writeOnClosedStream = NacosTransportError(.connectionClosed, "write on a closed connection")
+}
