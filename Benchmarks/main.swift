@@ -1,1 +1,23 @@
-print("nacos-bench: not yet implemented")
+import Foundation
+
+// nacos-bench: transport benchmarks for swift-nacos. See docs/benchmarks.md and `nacos-bench --help`.
+
+let command: BenchmarkCommand
+do {
+    command = try BenchmarkArguments.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("nacos-bench: error: \(error)\nRun 'nacos-bench --help' for usage.\n".utf8))
+    exit(2)
+}
+
+switch command {
+case .help:
+    print(BenchmarkArguments.usage)
+case .echo(let options):
+    do {
+        _ = try await EchoBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+}

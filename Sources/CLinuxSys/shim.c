@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CLinuxSys.h"
 #include <sys/syscall.h>
+#include <string.h>
 
 int CLinuxSys_gettid(void) {
     return (int)syscall(SYS_gettid);
@@ -12,4 +13,11 @@ void CLinuxSys_ignoreSIGPIPE(void) {
 
 int CLinuxSys_accept4(int fd, int flags) {
     return accept4(fd, NULL, NULL, flags);
+}
+
+void CLinuxSys_setThreadName(const char *name) {
+    char shortName[16];
+    strncpy(shortName, name, sizeof(shortName) - 1);
+    shortName[sizeof(shortName) - 1] = 0;
+    pthread_setname_np(pthread_self(), shortName);
 }

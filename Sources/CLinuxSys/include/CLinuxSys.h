@@ -24,6 +24,9 @@ int CLinuxSys_gettid(void);
 /// Ignores SIGPIPE for the process, so a write to a closed socket returns EPIPE instead of killing us.
 void CLinuxSys_ignoreSIGPIPE(void);
 
+/// Names the calling thread (visible in ps, top and perf); names longer than 15 bytes are cut.
+void CLinuxSys_setThreadName(const char *name);
+
 /// accept4(2), which needs _GNU_SOURCE and so does not import from the system headers.
 int CLinuxSys_accept4(int fd, int flags);
 

@@ -86,8 +86,10 @@ public final class NacosEventLoop: @unchecked Sendable {
     }
 
     internal func startThread() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "nacos-loop-\(self.index)"
+        let thread = Thread { [self] in
+            CLinuxSys_setThreadName("nacos-loop-\(self.index)")
+            self.run()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }

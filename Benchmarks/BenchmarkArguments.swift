@@ -1,0 +1,161 @@
+/// The command line of `nacos-bench`, parsed by hand (the package has no dependencies).
+enum BenchmarkArguments {
+    /// The usage text printed by `--help` and after a bad argument.
+    static let usage = """
+        USAGE: nacos-bench <command> [options]
+
+        COMMANDS:
+          echo      Echo round trips, pipelined frames and one-way streaming between a server and a
+                    load generator in this process, over 127.0.0.1 (TCP and/or TLS).
+          help      Show this text (also --help, -h).
+
+        ECHO OPTIONS:
+          --transport tcp|tls|all   Transports to measure (default: all).
+          --duration SECONDS        Measured time per scenario, after the warm-up (default: 3).
+          --warmup SECONDS          Warm-up time per scenario, not counted (default: 0.5).
+          --payload BYTES           Request/response payload size (default: 64).
+          --connections N...        Connection counts for the concurrent and pipelined scenarios; several
+                                    values may follow the flag or be comma-separated (default: 64).
+          --in-flight N             Requests in flight per connection when pipelined (default: 64).
+          --stream-frame BYTES      Frame size of the one-way stream (default: 65536).
+          --server-threads N        Event loop threads of the server (default: 1; the client always has 1).
+          --scenarios LIST          Comma-separated subset of: single, concurrent, pipelined, stream
+                                    (default: all four).
+
+        SCENARIOS:
+          single      1 connection, 1 request in flight: round trips/s, p50/p99 latency.
+          concurrent  N connections, 1 request in flight each: round trips/s, p50/p99 latency.
+          pipelined   N connections x --in-flight requests each: frames/s (= round trips/s).
+          stream      1 connection; the client sends --stream-frame frames as fast as writability allows,
+                      the server counts payload bytes received: MB/s (10^6 bytes/s, one way).
+
+        EXAMPLE:
+          swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
+        """
+
+    /// Parses the arguments after the executable name.
+    ///
+    /// - Throws: `ArgumentError` describing the first bad argument.
+    static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
+        guard let command = arguments.first else {
+            throw ArgumentError("missing command (expected 'echo' or '--help')")
+        }
+        let rest = Array(arguments.dropFirst())
+        switch command {
+        case "--help", "-h", "help":
+            return .help
+        case "echo":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .echo(try self.parseEcho(rest))
+        default:
+            throw ArgumentError("unknown command '\(command)' (expected 'echo' or '--help')")
+        }
+    }
+
+    private static func parseEcho(_ arguments: [String]) throws(ArgumentError) -> EchoOptions {
+        var options = EchoOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--transport":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                switch value {
+                case "tcp": options.transports = [.tcp]
+                case "tls": options.transports = [.tls]
+                case "all": options.transports = [.tcp, .tls]
+                default: throw ArgumentError("--transport must be tcp, tls or all, not '\(value)'")
+                }
+            case "--duration":
+                options.duration = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.1)
+            case "--warmup":
+                options.warmup = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            case "--payload":
+                options.payloadSize = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...(16 * 1024 * 1024))
+            case "--connections":
+                let values = try reader.values(for: flag, inline: inlineValue)
+                var counts: [Int] = []
+                for value in values {
+                    for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                        counts.append(try self.integer(String(part), flag: flag, range: 1...10_000))
+                    }
+                }
+                options.connectionCounts = counts
+            case "--in-flight":
+                options.pipelineDepth = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...100_000)
+            case "--stream-frame":
+                options.streamFrameSize = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...(8 * 1024 * 1024))
+            case "--server-threads":
+                options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--scenarios":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                var kinds: [EchoScenario.Kind] = []
+                for part in value.split(separator: ",") {
+                    guard let kind = EchoScenario.Kind(rawValue: String(part)) else {
+                        throw ArgumentError("--scenarios: unknown scenario '\(part)' (expected single, concurrent, pipelined, stream)")
+                    }
+                    if !kinds.contains(kind) { kinds.append(kind) }
+                }
+                guard !kinds.isEmpty else { throw ArgumentError("--scenarios needs at least one scenario") }
+                options.scenarioKinds = kinds
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'echo'")
+            }
+        }
+        return options
+    }
+
+    private static func seconds(_ text: String, flag: String, minimum: Double) throws(ArgumentError) -> Duration {
+        guard let value = Double(text), value.isFinite, value >= minimum, value <= 3600 else {
+            throw ArgumentError("\(flag) needs a number of seconds between \(minimum) and 3600, not '\(text)'")
+        }
+        return .nanoseconds(Int64(value * 1e9))
+    }
+
+    private static func integer(_ text: String, flag: String, range: ClosedRange<Int>) throws(ArgumentError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ArgumentError("\(flag) needs an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+}
+
+/// Walks a list of arguments, splitting `--flag=value` and collecting flag values.
+private struct ArgumentReader {
+    private let arguments: [String]
+    private var index = 0
+
+    init(_ arguments: [String]) { self.arguments = arguments }
+
+    /// The next flag and its `=value`, if it had one.
+    mutating func nextFlag() -> (String, String?)? {
+        guard self.index < self.arguments.count else { return nil }
+        let argument = self.arguments[self.index]
+        self.index += 1
+        if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+            return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+        }
+        return (argument, nil)
+    }
+
+    /// The single value of `flag`: its `=value` or the next argument.
+    mutating func value(for flag: String, inline: String?) throws(ArgumentError) -> String {
+        if let inline { return inline }
+        guard self.index < self.arguments.count, !self.arguments[self.index].hasPrefix("--") else {
+            throw ArgumentError("\(flag) needs a value")
+        }
+        defer { self.index += 1 }
+        return self.arguments[self.index]
+    }
+
+    /// Every value of `flag`: its `=value`, or all following arguments up to the next `--flag`.
+    mutating func values(for flag: String, inline: String?) throws(ArgumentError) -> [String] {
+        if let inline { return [inline] }
+        var values: [String] = []
+        while self.index < self.arguments.count, !self.arguments[self.index].hasPrefix("--") {
+            values.append(self.arguments[self.index])
+            self.index += 1
+        }
+        guard !values.isEmpty else { throw ArgumentError("\(flag) needs at least one value") }
+        return values
+    }
+}

@@ -1,0 +1,7 @@
+/// What the command line asks `nacos-bench` to do.
+enum BenchmarkCommand {
+    /// Print the usage text.
+    case help
+    /// Run the echo benchmark with these options.
+    case echo(EchoOptions)
+}

@@ -1,0 +1,12 @@
+import Glibc
+
+/// Reads `CLOCK_MONOTONIC` in nanoseconds: cheap (vDSO) and comparable across threads.
+enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point.
+    @inline(__always)
+    static func nanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+    }
+}
