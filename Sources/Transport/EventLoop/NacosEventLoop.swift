@@ -119,15 +119,36 @@ public final class NacosEventLoop: @unchecked Sendable {
     /// Tasks submitted from one thread run in submission order. Tasks submitted after the loop has shut
     /// down are dropped.
     public func execute(_ task: @escaping @Sendable () -> Void) {
-        let needsWakeup = self.incoming.withLock { state -> Bool in
-            guard state.acceptingTasks else { return false }
+        _ = self.submit(task)
+    }
+
+    /// Like `execute(_:)`, but reports whether the task was accepted (`false` once the loop has shut down),
+    /// so a caller waiting on the task's result can fail instead of waiting forever.
+    internal func submit(_ task: @escaping @Sendable () -> Void) -> Bool {
+        let (accepted, needsWakeup) = self.incoming.withLock { state -> (Bool, Bool) in
+            guard state.acceptingTasks else { return (false, false) }
             state.tasks.append(task)
-            if state.wakeupPending { return false }
+            if state.wakeupPending { return (true, false) }
             state.wakeupPending = true
-            return true
+            return (true, true)
         }
         if needsWakeup && !self.inEventLoop {
             _ = eventfd_write(self.eventFD, 1)
+        }
+        return accepted
+    }
+
+    /// Runs `body` on the loop and returns its result; throws `.shutDown` if the loop no longer runs tasks.
+    internal func submitAndWait<Result: Sendable>(
+        _ body: @escaping @Sendable () throws -> Result
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            let accepted = self.submit {
+                continuation.resume(with: Swift.Result { try body() })
+            }
+            if !accepted {
+                continuation.resume(throwing: NacosTransportError(.shutDown, "event loop \(self.index) has shut down"))
+            }
         }
     }
 
@@ -345,9 +366,17 @@ public final class NacosEventLoop: @unchecked Sendable {
             self.runImmediateTasks(into: &buffer)
             if self.incoming.withLock({ $0.tasks.isEmpty }) { break }
         }
-        let waiters = self.incoming.withLock { state -> [CheckedContinuation<Void, Never>] in
+        // Stop accepting; tasks accepted before that still run (once), so whoever waits on them hears back:
+        // with the loop stopping, a connect or bind they attempt fails with `.shutDown`.
+        let lastTasks = self.incoming.withLock { state -> [@Sendable () -> Void] in
             state.acceptingTasks = false
-            state.tasks.removeAll()
+            defer { state.tasks.removeAll() }
+            return state.tasks
+        }
+        for task in lastTasks {
+            task()
+        }
+        let waiters = self.incoming.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.terminated = true
             defer { state.terminationWaiters.removeAll() }
             return state.terminationWaiters

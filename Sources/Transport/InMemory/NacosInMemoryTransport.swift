@@ -98,8 +98,10 @@ public final class NacosInMemoryTransport: NacosTransport {
                 configuration: configuration
             )
             InMemoryStreamEndpoint.pair(clientEnd, serverEnd)
-            serverLoop.execute { serverEnd.activate() }
-            clientLoop.execute { clientEnd.activate() }
+            guard serverLoop.submit({ serverEnd.activate() }), clientLoop.submit({ clientEnd.activate() }) else {
+                continuation.resume(throwing: NacosTransportError(.shutDown, "the event loop group has been shut down"))
+                return
+            }
         }
     }
 

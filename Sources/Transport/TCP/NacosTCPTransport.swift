@@ -37,30 +37,23 @@ public struct NacosTCPTransport: NacosTransport {
         let logger = self.logger
         let layer = self.streamLayer
         let group = self.group
-        let server = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ServerSocketChannel, any Error>) in
-            loop.execute {
-                do {
-                    let server = try ServerSocketChannel.bind(
-                        to: address,
-                        eventLoop: loop,
-                        group: group,
-                        configuration: configuration,
-                        logger: logger
-                    ) { childLoop in
-                        let framed = FramedConnection(eventLoop: childLoop, configuration: configuration, logger: logger) { result in
-                            switch result {
-                            case .success(let connection):
-                                acceptor(connection)
-                            case .failure(let error):
-                                logger.debug("an incoming connection on \(address) failed before it was established: \(error)")
-                            }
-                        }
-                        return layer?.makeHandler(wrapping: framed, role: .server, logger: logger) ?? framed
+        let server = try await loop.submitAndWait {
+            try ServerSocketChannel.bind(
+                to: address,
+                eventLoop: loop,
+                group: group,
+                configuration: configuration,
+                logger: logger
+            ) { childLoop in
+                let framed = FramedConnection(eventLoop: childLoop, configuration: configuration, logger: logger) { result in
+                    switch result {
+                    case .success(let connection):
+                        acceptor(connection)
+                    case .failure(let error):
+                        logger.debug("an incoming connection on \(address) failed before it was established: \(error)")
                     }
-                    continuation.resume(returning: server)
-                } catch {
-                    continuation.resume(throwing: error)
                 }
+                return layer?.makeHandler(wrapping: framed, role: .server, logger: logger) ?? framed
             }
         }
         return TCPListener(server: server)
@@ -79,7 +72,7 @@ public struct NacosTCPTransport: NacosTransport {
         let layer = self.streamLayer
         let connectTimeout = timeout ?? configuration.connectTimeout
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
-            loop.execute {
+            let accepted = loop.submit {
                 let framed = FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
                     continuation.resume(with: result.map { $0 as any NacosConnection })
                 }
@@ -92,6 +85,9 @@ public struct NacosTCPTransport: NacosTransport {
                     configuration: configuration,
                     logger: logger
                 )
+            }
+            if !accepted {
+                continuation.resume(throwing: NacosTransportError(.shutDown, "the event loop group has been shut down"))
             }
         }
     }
@@ -111,11 +107,7 @@ internal struct TCPListener: NacosListener {
 
     func close() async {
         let server = self.server
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            server.eventLoop.execute {
-                server.close()
-                continuation.resume()
-            }
-        }
+        // If the loop has shut down, shutting down already closed the socket.
+        try? await server.eventLoop.submitAndWait { server.close() }
     }
 }
