@@ -241,12 +241,6 @@ public final class NacosEventLoop: @unchecked Sendable {
         self.attached.removeValue(forKey: ObjectIdentifier(selectable))
     }
 
-    /// The number of descriptors registered, for tests and metrics.
-    internal var registrationCount: Int {
-        self.assertInEventLoop()
-        return self.registrations.count
-    }
-
     // MARK: - Running
 
     private func run() {

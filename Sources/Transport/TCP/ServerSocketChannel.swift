@@ -80,9 +80,6 @@ internal final class ServerSocketChannel: Selectable, @unchecked Sendable {
         }
     }
 
-    /// The number of accepted connections still open.
-    var connectionCount: Int { self.openConnections.load(ordering: .relaxed) }
-
     func handleEvents(_ events: UInt32) {
         guard !self.closed, !self.acceptPaused else { return }
         for _ in 0..<256 {
