@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "NacosTransport", targets: ["NacosTransport"]),
         .library(name: "NacosTLS", targets: ["NacosTLS"]),
+        .library(name: "NacosRemote", targets: ["NacosRemote"]),
         .executable(name: "nacos-bench", targets: ["nacos-bench"]),
     ],
     targets: [
@@ -27,6 +28,8 @@ let package = Package(
         ),
         .target(name: "NacosTransport", dependencies: ["CLinuxSys"], path: "Sources/Transport"),
         .target(name: "NacosTLS", dependencies: ["NacosTransport", "COpenSSL"], path: "Plugins/TLS"),
+        // Nacos's remoting layer: typed requests and responses, the payload registry, the native protocol codec.
+        .target(name: "NacosRemote", dependencies: ["NacosTransport"], path: "Sources/Remote"),
         .executableTarget(
             name: "nacos-bench",
             dependencies: ["NacosTransport", "NacosTLS"],
@@ -43,6 +46,11 @@ let package = Package(
             name: "NacosTLSTests",
             dependencies: ["NacosTLS", "NacosTransport", "NacosTestKit"],
             path: "Tests/TLSTests"
+        ),
+        .testTarget(
+            name: "NacosRemoteTests",
+            dependencies: ["NacosRemote", "NacosTransport", "NacosTestKit"],
+            path: "Tests/RemoteTests"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,25 @@
+/// The first request on a new connection: asks the server for the connection's id (unary, no fields).
+public struct ServerCheckRequest: NacosRequest, Equatable {
+    /// The payload type name, `"ServerCheckRequest"`.
+    public static let typeName = "ServerCheckRequest"
+    /// The module written to the body, `internal`.
+    public static let module = NacosRequestModule.internal
+
+    /// The request id: set by the server on its pushes, `nil` on unary calls.
+    public var requestId: String?
+    /// The request headers.
+    public var headers: [String: String] = [:]
+
+    /// Creates a request with every field at its default.
+    public init() {}
+
+    /// Decodes the request from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
+    public init(from decoder: any Decoder) throws {
+        try self.decodeCommonFields(from: decoder)
+    }
+
+    /// Encodes the request as its JSON body, omitting `nil` fields.
+    public func encode(to encoder: any Encoder) throws {
+        try self.encodeCommonFields(to: encoder)
+    }
+}

@@ -1,0 +1,42 @@
+/// A member's connection metrics, answering `ServerLoaderInfoRequest`.
+public struct ServerLoaderInfoResponse: NacosResponse, Equatable {
+    /// The payload type name, `"ServerLoaderInfoResponse"`.
+    public static let typeName = "ServerLoaderInfoResponse"
+
+    /// Metrics as strings, keyed `conCount`, `sdkConCount`, `load`, `cpu`.
+    public var loaderMetrics: [String: String] = [:]
+    /// 200 on success, 500 on failure.
+    public var resultCode: Int = NacosResponseCode.success
+    /// The Nacos error code of a failure; 0 on success.
+    public var errorCode: Int = 0
+    /// A failure explanation, or `nil`.
+    public var message: String?
+    /// The id of the server push this response answers, or `nil`.
+    public var requestId: String?
+
+    /// Creates a successful response with every field at its default.
+    public init() {}
+
+    /// Creates a successful response with the given fields.
+    public init(loaderMetrics: [String: String] = [:]) {
+        self.loaderMetrics = loaderMetrics
+    }
+
+    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.loaderMetrics = try container.decodeLenient([String: String].self, forKey: .loaderMetrics) ?? [:]
+        try self.decodeCommonFields(from: decoder)
+    }
+
+    /// Encodes the response as its JSON body, omitting `nil` fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.loaderMetrics, forKey: .loaderMetrics)
+        try self.encodeCommonFields(to: encoder)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case loaderMetrics
+    }
+}

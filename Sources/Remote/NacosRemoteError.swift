@@ -1,0 +1,42 @@
+/// An error raised by the remoting layer: the message model, the payload registry or the protocol codec.
+///
+/// Like `NacosTransportError`, the code is an extensible struct so that new codes never break callers
+/// that switch over the known ones.
+public struct NacosRemoteError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure happened.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        private init(_ name: String) { self.name = name }
+
+        /// A frame's first byte names a protocol version this codec does not speak.
+        public static let unsupportedVersion = Code("unsupportedVersion")
+        /// A frame is truncated, has trailing bytes, a bad kind, a length past its end or invalid UTF-8.
+        public static let malformedFrame = Code("malformedFrame")
+        /// A payload names a message type that is not registered.
+        public static let unknownType = Code("unknownType")
+        /// A message body is not valid JSON for its type.
+        public static let malformedBody = Code("malformedBody")
+        /// A payload holds a different kind or type of message than the caller asked for.
+        public static let typeMismatch = Code("typeMismatch")
+        /// A message or payload cannot be encoded (a field past a wire limit, a JSON encoding failure).
+        public static let encodingFailed = Code("encodingFailed")
+
+        /// The code's name.
+        public var description: String { self.name }
+    }
+
+    /// The failure's code.
+    public var code: Code
+    /// A human-readable explanation naming the offending type, field or byte offset.
+    public var message: String
+
+    /// Creates an error with a code and a message.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(self.code): \(self.message)" }
+}
