@@ -55,14 +55,6 @@ extension NacosResponse {
     }
 }
 
-/// The `resultCode` values of Java's `ResponseCode`.
-public enum NacosResponseCode {
-    /// The request succeeded.
-    public static let success = 200
-    /// The request failed; `errorCode` says why.
-    public static let fail = 500
-}
-
 /// The JSON keys every response body shares.
 internal enum NacosResponseCommonKeys: String, CodingKey {
     case resultCode
