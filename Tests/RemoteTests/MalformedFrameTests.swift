@@ -1,3 +1,4 @@
+import NacosTestKit
 import NacosRemote
 import NacosTransport
 import Testing

@@ -80,3 +80,19 @@ internal enum NacosRequestCommonKeys: String, CodingKey {
     case headers
     case module
 }
+
+/// A request with no fields beyond the common ones, decoded and encoded by this protocol's extension.
+public protocol NacosCommonFieldsRequest: NacosRequest {}
+
+extension NacosCommonFieldsRequest {
+    /// Decodes the request from its JSON body, tolerating unknown fields and `null`s.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        try self.decodeCommonFields(from: decoder)
+    }
+
+    /// Encodes the request as its JSON body: `headers`, `module`, and `requestId` when set.
+    public func encode(to encoder: any Encoder) throws {
+        try self.encodeCommonFields(to: encoder)
+    }
+}

@@ -63,3 +63,25 @@ internal enum NacosResponseCommonKeys: String, CodingKey {
     case requestId
     case success
 }
+
+/// A response with no fields beyond the common ones, decoded and encoded by this protocol's extension.
+///
+/// Conforming types declare only their stored common fields and `init()`; the lenient decoding and the
+/// `nil`-omitting encoding are shared here instead of written out in every type.
+public protocol NacosCommonFieldsResponse: NacosResponse {
+    /// Creates a successful response with every field at its default.
+    init()
+}
+
+extension NacosCommonFieldsResponse {
+    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        try self.decodeCommonFields(from: decoder)
+    }
+
+    /// Encodes the response as its JSON body, omitting `nil` fields.
+    public func encode(to encoder: any Encoder) throws {
+        try self.encodeCommonFields(to: encoder)
+    }
+}

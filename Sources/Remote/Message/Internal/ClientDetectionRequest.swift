@@ -1,5 +1,5 @@
 /// A server push probing a connection that has been idle for the keep-alive time (no fields).
-public struct ClientDetectionRequest: NacosRequest, Equatable {
+public struct ClientDetectionRequest: NacosCommonFieldsRequest, Equatable {
     /// The payload type name, `"ClientDetectionRequest"`.
     public static let typeName = "ClientDetectionRequest"
     /// The module written to the body, `internal`.
@@ -12,14 +12,4 @@ public struct ClientDetectionRequest: NacosRequest, Equatable {
 
     /// Creates a request with every field at its default.
     public init() {}
-
-    /// Decodes the request from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the request as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

@@ -1,5 +1,5 @@
 /// A client's answer to `ClientDetectionRequest`; success refreshes the connection.
-public struct ClientDetectionResponse: NacosResponse, Equatable {
+public struct ClientDetectionResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"ClientDetectionResponse"`.
     public static let typeName = "ClientDetectionResponse"
 
@@ -14,14 +14,4 @@ public struct ClientDetectionResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

@@ -1,5 +1,5 @@
 /// A client's acknowledgement of `ConnectResetRequest`, sent before it reconnects.
-public struct ConnectResetResponse: NacosResponse, Equatable {
+public struct ConnectResetResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"ConnectResetResponse"`.
     public static let typeName = "ConnectResetResponse"
 
@@ -14,14 +14,4 @@ public struct ConnectResetResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

@@ -1,5 +1,5 @@
 /// The generic failure response: dispatch errors (300, 301, 302, 502), handler failures and client errors.
-public struct ErrorResponse: NacosResponse, Equatable {
+public struct ErrorResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"ErrorResponse"`.
     public static let typeName = "ErrorResponse"
 
@@ -14,16 +14,6 @@ public struct ErrorResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 
     /// A dispatch failure as Java's `ErrorResponse.build(code, message)` makes it: `resultCode` 500 and
     /// `errorCode` = `code`.

@@ -1,5 +1,5 @@
 /// The answer to `HealthCheckRequest`; a 301 `ErrorResponse` instead tells the client it is unregistered.
-public struct HealthCheckResponse: NacosResponse, Equatable {
+public struct HealthCheckResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"HealthCheckResponse"`.
     public static let typeName = "HealthCheckResponse"
 
@@ -14,14 +14,4 @@ public struct HealthCheckResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

@@ -1,5 +1,5 @@
 /// The first request on a new connection: asks the server for the connection's id (unary, no fields).
-public struct ServerCheckRequest: NacosRequest, Equatable {
+public struct ServerCheckRequest: NacosCommonFieldsRequest, Equatable {
     /// The payload type name, `"ServerCheckRequest"`.
     public static let typeName = "ServerCheckRequest"
     /// The module written to the body, `internal`.
@@ -12,14 +12,4 @@ public struct ServerCheckRequest: NacosRequest, Equatable {
 
     /// Creates a request with every field at its default.
     public init() {}
-
-    /// Decodes the request from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the request as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

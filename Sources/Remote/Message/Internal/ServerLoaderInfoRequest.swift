@@ -1,5 +1,5 @@
 /// A cluster-only request for a member's connection metrics (no fields).
-public struct ServerLoaderInfoRequest: NacosRequest, Equatable {
+public struct ServerLoaderInfoRequest: NacosCommonFieldsRequest, Equatable {
     /// The payload type name, `"ServerLoaderInfoRequest"`.
     public static let typeName = "ServerLoaderInfoRequest"
     /// The module written to the body, `internal`.
@@ -12,14 +12,4 @@ public struct ServerLoaderInfoRequest: NacosRequest, Equatable {
 
     /// Creates a request with every field at its default.
     public init() {}
-
-    /// Decodes the request from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the request as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

@@ -1,5 +1,5 @@
 /// The answer to `ServerReloadRequest` (`message` is `ok` or `ignore`).
-public struct ServerReloadResponse: NacosResponse, Equatable {
+public struct ServerReloadResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"ServerReloadResponse"`.
     public static let typeName = "ServerReloadResponse"
 
@@ -14,14 +14,4 @@ public struct ServerReloadResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }

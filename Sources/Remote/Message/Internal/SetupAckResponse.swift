@@ -1,5 +1,5 @@
 /// The (unused) response type registered for `SetupAckRequest`.
-public struct SetupAckResponse: NacosResponse, Equatable {
+public struct SetupAckResponse: NacosCommonFieldsResponse, Equatable {
     /// The payload type name, `"SetupAckResponse"`.
     public static let typeName = "SetupAckResponse"
 
@@ -14,14 +14,4 @@ public struct SetupAckResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        try self.encodeCommonFields(to: encoder)
-    }
 }
