@@ -1,4 +1,5 @@
-/// An error raised by the remoting layer: the message model, the payload registry or the protocol codec.
+/// An error raised by the remoting layer: the message model, the payload registry, the protocol codec, or
+/// a call that timed out, found its connection closed or busy, or got the wrong response.
 ///
 /// Like `NacosTransportError`, the code is an extensible struct so that new codes never break callers
 /// that switch over the known ones.
@@ -21,6 +22,16 @@ public struct NacosRemoteError: Error, Sendable, Equatable, CustomStringConverti
         public static let typeMismatch = Code("typeMismatch")
         /// A message or payload cannot be encoded (a field past a wire limit, a JSON encoding failure).
         public static let encodingFailed = Code("encodingFailed")
+        /// No response arrived within the request's timeout.
+        public static let timeout = Code("timeout")
+        /// The connection closed before the response arrived, or was already closed.
+        public static let connectionClosed = Code("connectionClosed")
+        /// The connection's outbound queue is above its high watermark; the request was not queued.
+        public static let connectionBusy = Code("connectionBusy")
+        /// The client or server is not running (not started yet, reconnecting past the timeout, or shut down).
+        public static let notRunning = Code("notRunning")
+        /// The peer answered with a response of a type other than the one expected.
+        public static let unexpectedResponse = Code("unexpectedResponse")
 
         /// The code's name.
         public var description: String { self.name }

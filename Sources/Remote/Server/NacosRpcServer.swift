@@ -1,0 +1,316 @@
+public import NacosTransport
+import Synchronization
+
+/// Serves the native protocol on one transport listener: accepts connections, assigns their ids, runs the
+/// ServerCheck / ConnectionSetup handshake, registers connections with the `NacosConnectionManager`, and
+/// dispatches requests to the handlers of a `NacosRequestHandlerRegistry` in Nacos's order (reference §1.4).
+///
+/// Run one for the SDK port and one for the cluster port, sharing a connection manager. The server is
+/// "starting" after `bind()` (requests are answered with error 300 and SDK set-ups are reset) and
+/// "running" after `markStarted()`; `start()` does both.
+public final class NacosRpcServer: Sendable {
+    /// Where a server is in its life.
+    public enum Status: Sendable, Equatable {
+        /// Created, not listening.
+        case initialized
+        /// Listening, but not accepting requests yet (error 300, SDK connections reset).
+        case starting
+        /// Serving.
+        case running
+        /// Shut down.
+        case stopped
+    }
+
+    private struct State {
+        var status: Status = .initialized
+        var listener: (any NacosListener)?
+        var contexts: [UInt64: ServerConnectionContext] = [:]
+    }
+
+    /// The configuration the server was created with.
+    public let configuration: NacosRpcServerConfiguration
+    /// The connections registered through this server (shared with other servers of the node).
+    public let connectionManager: NacosConnectionManager
+    private let transport: any NacosTransport
+    private let handlers: NacosRequestHandlerRegistry
+    private let payloads: NacosPayloadRegistry
+    private let codec: NacosPayloadCodec
+    private let clock: any NacosClock
+    private let logger: NacosLogger
+    private let state = Mutex(State())
+
+    /// Creates a server; nothing listens until `bind()` or `start()`.
+    ///
+    /// - Parameters:
+    ///   - payloads: the message types the server decodes responses of (answers to its pushes).
+    public init(
+        configuration: NacosRpcServerConfiguration,
+        transport: any NacosTransport,
+        handlers: NacosRequestHandlerRegistry,
+        payloads: NacosPayloadRegistry = .standard,
+        connectionManager: NacosConnectionManager,
+        clock: any NacosClock = NacosSystemClock(),
+        logger: NacosLogger = NacosLogger(label: "nacos.remote.server")
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        var handlers = handlers
+        handlers.register(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
+        self.handlers = handlers
+        self.payloads = payloads
+        self.codec = NacosPayloadCodec(maxHeaderCount: configuration.maxHeaderCount)
+        self.connectionManager = connectionManager
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The server's status.
+    public var status: Status { self.state.withLock { $0.status } }
+
+    /// The bound address (with the real port when 0 was asked for), once bound.
+    public var localAddress: NacosSocketAddress? { self.state.withLock { $0.listener?.localAddress } }
+
+    /// The number of transport connections open on this server, set up or not.
+    public var openConnectionCount: Int { self.state.withLock { $0.contexts.count } }
+
+    /// Starts listening; requests get error 300 until `markStarted()`.
+    public func bind() async throws {
+        let listener = try await self.transport.listen(on: self.configuration.address) { [weak self] connection in
+            guard let self else {
+                connection.close(flush: false)
+                return
+            }
+            self.accept(connection)
+        }
+        let accepted = self.state.withLock { state -> Bool in
+            guard state.status == .initialized else { return false }
+            state.listener = listener
+            state.status = .starting
+            return true
+        }
+        if !accepted {
+            await listener.close()
+            throw NacosRemoteError(.notRunning, "the server was already bound or shut down")
+        }
+        self.logger.info("\(self.configuration.kind) RPC server listening on \(listener.localAddress)")
+    }
+
+    /// Marks the server fully started: requests are served and SDK connections accepted.
+    public func markStarted() {
+        self.state.withLock { state in
+            if state.status == .starting { state.status = .running }
+        }
+    }
+
+    /// Binds and marks the server started.
+    public func start() async throws {
+        try await self.bind()
+        self.markStarted()
+    }
+
+    /// Stops listening and closes every connection (each is unregistered from the manager).
+    public func shutdown() async {
+        let (listener, contexts) = self.state.withLock { state -> ((any NacosListener)?, [ServerConnectionContext]) in
+            state.status = .stopped
+            defer {
+                state.listener = nil
+                state.contexts = [:]
+            }
+            return (state.listener, Array(state.contexts.values))
+        }
+        await listener?.close()
+        for context in contexts {
+            context.setHeartbeatTimer(nil)
+            context.channel.close()
+            self.connectionManager.unregister(context.connectionId)
+        }
+    }
+
+    // MARK: - Accept
+
+    private func accept(_ connection: any NacosConnection) {
+        let remote = connection.remoteAddress
+        let port = (remote?.port ?? 0) > 0 ? remote!.port : Int(truncatingIfNeeded: connection.id)
+        let connectionId = "\(self.clock.nowMillis())_\(remote?.host ?? "unknown")_\(port)"
+        let channel = RpcChannel(connection: connection, registry: self.payloads, codec: self.codec, clock: self.clock, logger: self.logger)
+        let context = ServerConnectionContext(connectionId: connectionId, channel: channel)
+        let admitted = self.state.withLock { state -> Bool in
+            guard state.status != .stopped, state.contexts.count < self.configuration.maxConnections else { return false }
+            state.contexts[connection.id] = context
+            return true
+        }
+        guard admitted else {
+            self.logger.warning("refusing connection from \(remote.map { "\($0)" } ?? "?"): server stopped or at its limit of \(self.configuration.maxConnections) connections")
+            connection.close(flush: false)
+            return
+        }
+        channel.start(
+            RpcChannel.Callbacks(
+                onRequest: { [weak self, context] _, payload in self?.receive(payload, on: context) },
+                onClose: { [weak self, context] _, _ in self?.closed(context, transportId: connection.id) }
+            )
+        )
+        if let heartbeat = self.configuration.heartbeat {
+            self.scheduleHeartbeat(context, every: heartbeat)
+        }
+    }
+
+    private func closed(_ context: ServerConnectionContext, transportId: UInt64) {
+        context.setHeartbeatTimer(nil)
+        self.state.withLock { _ = $0.contexts.removeValue(forKey: transportId) }
+        if context.serverConnection != nil {
+            self.connectionManager.unregister(context.connectionId)
+        }
+    }
+
+    /// Pings a connection idle for `heartbeat` and closes one silent for three heartbeats.
+    private func scheduleHeartbeat(_ context: ServerConnectionContext, every heartbeat: Duration) {
+        let timer = self.clock.schedule(after: heartbeat, on: context.channel.connection.eventLoop) { [weak self, context] in
+            guard let self, !context.channel.isClosed else { return }
+            let idle = self.clock.nowMillis() - context.channel.lastReadTime
+            let beat = heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000
+            if idle >= 3 * beat {
+                self.logger.info("closing connection \(context.connectionId): nothing received for \(idle) ms (3 heartbeats)")
+                context.channel.close()
+                return
+            }
+            if idle >= beat {
+                var ping = HealthCheckRequest()
+                ping.requestId = PushRequestIds.next()
+                try? context.channel.sendWithoutResponse(ping)
+            }
+            self.scheduleHeartbeat(context, every: heartbeat)
+        }
+        context.setHeartbeatTimer(timer)
+    }
+
+    // MARK: - Dispatch
+
+    private func receive(_ payload: NacosPayload, on context: ServerConnectionContext) {
+        if payload.type == ConnectionSetupRequest.typeName {
+            self.setUp(payload, on: context)
+            return
+        }
+        // Dispatch order of GrpcRequestAcceptor (reference §1.4); steps 1–4 need no decoding.
+        let callId = payload.callId
+        guard self.status == .running else {
+            context.channel.respond(ErrorResponse.build(code: .invalidServerStatus, message: "Server is starting,please try later."), callId: callId)
+            return
+        }
+        if payload.type == ServerCheckRequest.typeName {
+            context.channel.respond(ServerCheckResponse(connectionId: context.connectionId, supportAbilityNegotiation: true), callId: callId)
+            return
+        }
+        guard let entry = self.handlers.entry(for: payload.type) else {
+            context.channel.respond(ErrorResponse.build(code: .noHandler, message: "RequestHandler Not Found"), callId: callId)
+            return
+        }
+        guard let connection = context.serverConnection, self.connectionManager.isRegistered(context.connectionId) else {
+            context.channel.respond(ErrorResponse.build(code: .unregister, message: "Connection is unregistered."), callId: callId)
+            return
+        }
+        let request: any NacosRequest
+        do {
+            var decoded = try NacosJSON.decode(entry.requestType, from: payload.body)
+            decoded.mergeHeaders(payload.headers)
+            request = decoded
+        } catch {
+            context.channel.respond(ErrorResponse.build(code: .badGateway, message: error.message), callId: callId)
+            return
+        }
+        if self.configuration.kind == .sdk, self.payloads.isClusterOnly(payload.type) || NacosPayloadRegistry.clusterOnlyTypeNames.contains(payload.type) {
+            context.channel.respond(ErrorResponse.build(code: .badGateway, message: " invoke \(payload.type) from sdk is forbidden"), callId: callId)
+            return
+        }
+        connection.refreshActiveTime()
+        let meta = connection.meta
+        let requestMeta = NacosRequestMeta(
+            connectionId: context.connectionId,
+            clientIp: payload.clientIp.isEmpty ? meta.clientIp : payload.clientIp,
+            clientVersion: meta.version,
+            labels: meta.labels,
+            abilityTable: meta.abilityTable
+        )
+        Task {
+            let response = await self.handle(request, entry: entry, meta: requestMeta)
+            if response.errorCode == NacosErrorCode.overThreshold.rawValue {
+                try? await self.clock.sleep(for: self.configuration.overThresholdResponseDelay)
+            }
+            context.channel.respond(response, callId: callId)
+        }
+    }
+
+    private func handle(_ request: any NacosRequest, entry: NacosRequestHandlerRegistry.Entry, meta: NacosRequestMeta) async -> any NacosResponse {
+        do {
+            for filter in self.handlers.filters {
+                if let refusal = try await filter.filter(request, meta: meta, responseType: entry.responseType) {
+                    return refusal
+                }
+            }
+            return try await entry.handle(request, meta)
+        } catch let error as NacosException {
+            return ErrorResponse.build(failureCode: error.errorCode, message: error.message)
+        } catch {
+            self.logger.error("handler of \(request.typeName) failed: \(error)")
+            return ErrorResponse.build(failureCode: .serverError, message: "\(error)")
+        }
+    }
+
+    /// ConnectionSetupRequest: build the meta, refuse SDK connections while starting (ConnectResetRequest,
+    /// then close) and connections over a limit (close), register, and push SetupAck when the client
+    /// sent an ability table. Runs on the connection's loop, so later requests see the registration.
+    private func setUp(_ payload: NacosPayload, on context: ServerConnectionContext) {
+        guard context.serverConnection == nil else {
+            self.logger.debug("ignoring a repeated ConnectionSetupRequest on \(context.connectionId)")
+            return
+        }
+        let setup: ConnectionSetupRequest
+        do {
+            setup = try payload.decodeRequest(as: ConnectionSetupRequest.self)
+        } catch {
+            self.logger.warning("closing \(context.connectionId): invalid ConnectionSetupRequest: \(error)")
+            context.channel.close()
+            return
+        }
+        let transport = context.channel.connection
+        let meta = NacosConnectionMeta(
+            connectionId: context.connectionId,
+            clientIp: payload.clientIp,
+            remoteIp: transport.remoteAddress?.host ?? "",
+            remotePort: transport.remoteAddress?.port ?? 0,
+            localPort: transport.localAddress?.port ?? 0,
+            version: setup.clientVersion ?? "",
+            tenant: setup.tenant,
+            labels: setup.labels,
+            abilityTable: setup.abilityTable,
+            createTime: self.clock.nowMillis(),
+            tlsProtected: self.configuration.tlsProtected
+        )
+        if meta.isSdkSource, self.status != .running {
+            self.logger.info("resetting SDK connection \(context.connectionId): the server is starting")
+            try? context.channel.sendWithoutResponse(ConnectResetRequest(connectionId: context.connectionId).withPushId())
+            context.channel.close()
+            return
+        }
+        let connection = NacosServerConnection(channel: context.channel, meta: meta)
+        do {
+            try self.connectionManager.register(connection)
+        } catch {
+            context.channel.close()
+            return
+        }
+        context.serverConnection = connection
+        if setup.abilityTable != nil {
+            try? connection.requestWithoutAck(SetupAckRequest(abilityTable: self.configuration.serverAbilities))
+        }
+    }
+}
+
+extension NacosRequest {
+    /// The request with a fresh push `requestId`.
+    internal func withPushId() -> Self {
+        var copy = self
+        copy.requestId = PushRequestIds.next()
+        return copy
+    }
+}
