@@ -128,7 +128,7 @@ public final class NacosRpcClient: Sendable {
         }
         let keepAliveTask = Task { [weak self, clock, configuration] in
             while !Task.isCancelled {
-                do { try await clock.sleep(for: configuration.keepAliveTime) } catch { return }
+                do { try await clock.sleep(for: configuration.healthCheckInterval ?? configuration.keepAliveTime) } catch { return }
                 guard let self else { return }
                 await self.checkHealth()
             }
@@ -364,8 +364,9 @@ public final class NacosRpcClient: Sendable {
         }
     }
 
-    /// Sends HealthCheckRequest when the connection has been silent for `keepAliveTime`, and reconnects
-    /// when it fails (or when nothing was read for `readIdleTimeout`).
+    /// Sends HealthCheckRequest when the connection has been silent for `keepAliveTime` and reconnects
+    /// when it fails; with `readIdleTimeout` set (heartbeat mode) the ping is not awaited and the client
+    /// reconnects when nothing was read for that long.
     private func checkHealth() async {
         guard let session = self.state.withLock({ $0.status == .running ? $0.session : nil }) else { return }
         let idle = self.clock.nowMillis() - session.channel.lastReadTime
@@ -376,6 +377,12 @@ public final class NacosRpcClient: Sendable {
             return
         }
         guard idle >= Self.milliseconds(self.configuration.keepAliveTime) else { return }
+        if let readIdle = self.configuration.readIdleTimeout {
+            // Heartbeat mode: the ping only has to provoke a read; the read-idle rule decides.
+            let clientIp = self.clientIp(for: session)
+            Task { _ = try? await session.channel.call(HealthCheckRequest(), clientIp: clientIp, timeout: readIdle) }
+            return
+        }
         if await self.isHealthy(session) { return }
         self.logger.warning("[\(self.configuration.name)] health check of \(session.server) failed; reconnecting")
         self.markUnhealthy(session)

@@ -33,6 +33,8 @@ public struct NacosRpcClientConfiguration: Sendable {
     public var setupAckTimeout: Duration = .seconds(5)
     /// How long the connection may be silent before a HealthCheckRequest is sent (5 s).
     public var keepAliveTime: Duration = .seconds(5)
+    /// How often the connection's idleness is checked; `nil` checks every `keepAliveTime`.
+    public var healthCheckInterval: Duration?
     /// The timeout of one HealthCheckRequest (3 s).
     public var healthCheckTimeout: Duration = .seconds(3)
     /// How many HealthCheckRequests are tried before the connection is declared unhealthy (3).

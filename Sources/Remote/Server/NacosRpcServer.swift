@@ -39,7 +39,8 @@ public final class NacosRpcServer: Sendable {
     private let logger: NacosLogger
     private let state = Mutex(State())
 
-    /// Creates a server; nothing listens until `bind()` or `start()`.
+    /// Creates a server; nothing listens until `bind()` or `start()`. HealthCheckRequest is answered by
+    /// the server itself unless `handlers` has a handler for it.
     ///
     /// - Parameters:
     ///   - payloads: the message types the server decodes responses of (answers to its pushes).
@@ -55,7 +56,9 @@ public final class NacosRpcServer: Sendable {
         self.configuration = configuration
         self.transport = transport
         var handlers = handlers
-        handlers.register(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
+        if handlers.entry(for: HealthCheckRequest.typeName) == nil {
+            handlers.register(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
+        }
         self.handlers = handlers
         self.payloads = payloads
         self.codec = NacosPayloadCodec(maxHeaderCount: configuration.maxHeaderCount)
