@@ -355,8 +355,10 @@ public final class NacosRpcClient: Sendable {
                 self.install(session)
                 return
             } catch {
+                // As Java's RpcClient: a turn ends after each full pass over the list, so one server
+                // waits 100, 200, 300 ms… and two servers 100, 100, 200, 200 ms…
+                if failures > 0, failures % serverCount == 0 { turns += 1 }
                 failures += 1
-                if failures % serverCount == 0 { turns += 1 }
                 self.logger.debug("[\(self.configuration.name)] reconnect to \(server) failed: \(error)")
                 let pause = self.configuration.reconnectBackoffUnit * min(turns + 1, 50)
                 do { try await self.clock.sleep(for: pause) } catch { return }

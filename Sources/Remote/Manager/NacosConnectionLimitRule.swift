@@ -33,8 +33,8 @@ public struct NacosConnectionLimitRule: Sendable, Equatable, Codable {
         self.monitorIpList = Set(try container.decodeIfPresent([String].self, forKey: .monitorIpList) ?? [])
         self.countLimit = try container.decodeLenient(Int.self, forKey: .countLimit) ?? -1
         self.countLimitPerClientIpDefault = try container.decodeLenient(Int.self, forKey: .countLimitPerClientIpDefault) ?? -1
-        self.countLimitPerClientIp = try container.decodeIfPresent([String: Int].self, forKey: .countLimitPerClientIp) ?? [:]
-        self.countLimitPerClientApp = try container.decodeIfPresent([String: Int].self, forKey: .countLimitPerClientApp) ?? [:]
+        self.countLimitPerClientIp = try container.decodeLenient([String: Int].self, forKey: .countLimitPerClientIp) ?? [:]
+        self.countLimitPerClientApp = try container.decodeLenient([String: Int].self, forKey: .countLimitPerClientApp) ?? [:]
     }
 
     /// The per-IP limit for a connection from `clientIp` of application `appName`: the IP's rule, else

@@ -74,20 +74,25 @@ public final class NacosConnectionManager: Sendable {
         case totalLimit(Int)
         /// The client IP's connection count reached its limit.
         case clientIpLimit(clientIp: String, limit: Int)
+        /// The connection is already closed.
+        case connectionClosed
 
         /// A sentence naming the limit.
         public var description: String {
             switch self {
             case .totalLimit(let limit): "connection count reached the limit of \(limit)"
             case .clientIpLimit(let ip, let limit): "connections from \(ip) reached the limit of \(limit)"
+            case .connectionClosed: "the connection is closed"
             }
         }
     }
 
     /// Registers `connection` and tells the listeners; registering an id again does nothing.
     ///
-    /// - Throws: `Rejection` when a limit of the current rule refuses it (cluster connections never are).
+    /// - Throws: `Rejection` when the connection is closed or a limit of the current rule refuses it
+    ///   (cluster connections never are).
     public func register(_ connection: NacosServerConnection) throws(Rejection) {
+        guard connection.isConnected else { throw .connectionClosed }
         let meta = connection.meta
         let outcome = self.state.withLock { state -> Result<Bool, Rejection> in
             if state.connections[connection.connectionId] != nil { return .success(false) }
@@ -271,7 +276,7 @@ public final class NacosConnectionManager: Sendable {
             }
             return (state.loadClient, state.redirectAddress)
         }
-        if loadClient >= 0 {
+        if loadClient > 0 {
             let excess = self.sdkConnectionCount - loadClient
             if excess > 0 {
                 await self.loadCount(excess, redirectAddress: redirect)
@@ -280,7 +285,8 @@ public final class NacosConnectionManager: Sendable {
     }
 
     /// Asks the next ejector pass to move SDK connections away until at most `count` remain, to
-    /// `redirectAddress` (`ip:port`, the HTTP port) when given (the loader's `reloadCurrent`).
+    /// `redirectAddress` (`ip:port`, the HTTP port) when given (the loader's `reloadCurrent`). As in
+    /// Nacos 2.5, a count of 0 or less asks for nothing.
     public func setLoadClient(_ count: Int, redirectAddress: String?) {
         self.state.withLock { state in
             state.loadClient = count

@@ -64,6 +64,20 @@ extension KeyedDecodingContainer {
         return result
     }
 
+    /// Reads a string-to-integer map, dropping `null` values and coercing numeric strings, or `nil` when
+    /// missing or `null`.
+    public func decodeLenient(_ type: [String: Int].Type, forKey key: Key) throws -> [String: Int]? {
+        guard let raw = try self.decodeIfPresent([String: LenientScalar].self, forKey: key) else { return nil }
+        var result: [String: Int] = [:]
+        result.reserveCapacity(raw.count)
+        for (name, value) in raw {
+            if let integer = try value.integerValue(Int.self, codingPath: self.codingPath + [key]) {
+                result[name] = integer
+            }
+        }
+        return result
+    }
+
     /// Reads a string-to-boolean map, dropping `null` values and coercing scalar values, or `nil` when missing or `null`.
     public func decodeLenient(_ type: [String: Bool].Type, forKey key: Key) throws -> [String: Bool]? {
         guard let raw = try self.decodeIfPresent([String: LenientScalar].self, forKey: key) else { return nil }
