@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "NacosRemote", dependencies: ["NacosTransport"], path: "Sources/Remote"),
         .executableTarget(
             name: "nacos-bench",
-            dependencies: ["NacosTransport", "NacosTLS"],
+            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote"],
             path: "Benchmarks"
         ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario.
@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NacosTLSTests",
-            dependencies: ["NacosTLS", "NacosTransport", "NacosTestKit"],
+            dependencies: ["NacosTLS", "NacosTransport", "NacosTestKit", "NacosRemote"],
             path: "Tests/TLSTests"
         ),
         .testTarget(

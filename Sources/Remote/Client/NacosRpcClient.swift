@@ -8,7 +8,8 @@ import Synchronization
 /// connection is unregistered, or the server asks it to move (ConnectResetRequest).
 ///
 /// Connection listeners hear `connected` after every (re)connect and `disconnected` when a connection is
-/// lost or replaced; the SDK's redo re-registers on `connected`.
+/// lost or replaced; the SDK's redo re-registers on `connected`. The status changes before the
+/// listeners run, so code polling `status` may see RUNNING just before `connected` is delivered.
 public final class NacosRpcClient: Sendable {
     /// A handler of one kind of server push: returns the response to send, or `nil` to send none.
     public typealias ServerRequestHandler = @Sendable (any NacosRequest) async throws -> (any NacosResponse)?
@@ -139,8 +140,7 @@ public final class NacosRpcClient: Sendable {
             let server = self.nextServer()
             do {
                 let session = try await self.establish(to: server)
-                self.install(session)
-                return true
+                if self.install(session) { return true }
             } catch {
                 self.logger.warning("[\(self.configuration.name)] start attempt \(attempt) to \(server) failed: \(error)")
             }
@@ -290,9 +290,14 @@ public final class NacosRpcClient: Sendable {
     }
 
     /// Makes `session` current, replacing (and closing) the previous one, and tells the listeners.
-    private func install(_ session: ClientSession) {
+    ///
+    /// - Returns: `false` when the session closed before it could be installed, or the client shut down.
+    @discardableResult
+    private func install(_ session: ClientSession) -> Bool {
         let (installed, previous) = self.state.withLock { state -> (Bool, ClientSession?) in
-            guard state.status != .shutdown else { return (false, nil) }
+            // `sessionClosed` abandons the session before it takes this lock, so a close that happened
+            // before this point is seen here, and one after it finds the session current.
+            guard state.status != .shutdown, !session.isAbandoned else { return (false, nil) }
             let previous = state.session
             state.session = session
             state.status = .running
@@ -301,7 +306,7 @@ public final class NacosRpcClient: Sendable {
         guard installed else {
             _ = session.abandon()
             session.channel.close()
-            return
+            return false
         }
         if let previous, !previous.abandon() {
             previous.channel.close()
@@ -309,6 +314,7 @@ public final class NacosRpcClient: Sendable {
         }
         self.logger.info("[\(self.configuration.name)] connected to \(session.server) as \(session.connectionId)")
         self.notify(.connected(connectionId: session.connectionId, server: session.server))
+        return true
     }
 
     private func sessionClosed(_ session: ClientSession, error: (any Error)?) {
@@ -352,8 +358,8 @@ public final class NacosRpcClient: Sendable {
             recommended = nil
             do {
                 let session = try await self.establish(to: server)
-                self.install(session)
-                return
+                guard !self.install(session) else { return }
+                throw NacosRemoteError(.connectionClosed, "connection to \(server) closed during set-up")
             } catch {
                 // As Java's RpcClient: a turn ends after each full pass over the list, so one server
                 // waits 100, 200, 300 ms… and two servers 100, 100, 200, 200 ms…
