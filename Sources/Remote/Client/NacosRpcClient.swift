@@ -183,7 +183,7 @@ public final class NacosRpcClient: Sendable {
             request.setHeader(name, value)
         }
         let timeout = timeout ?? self.configuration.requestTimeout
-        let deadline = self.clock.nowMillis() + Self.milliseconds(timeout)
+        let deadline = self.clock.nowMillis() + timeout.wholeMilliseconds
         var lastError: any Error = NacosRemoteError(.notRunning, "[\(self.configuration.name)] client is not connected")
         for _ in 0...max(0, self.configuration.retryTimes) {
             let remaining = deadline - self.clock.nowMillis()
@@ -378,13 +378,13 @@ public final class NacosRpcClient: Sendable {
     private func checkHealth() async {
         guard let session = self.state.withLock({ $0.status == .running ? $0.session : nil }) else { return }
         let idle = self.clock.nowMillis() - session.channel.lastReadTime
-        if let readIdle = self.configuration.readIdleTimeout, idle >= Self.milliseconds(readIdle) {
+        if let readIdle = self.configuration.readIdleTimeout, idle >= readIdle.wholeMilliseconds {
             self.logger.warning("[\(self.configuration.name)] nothing read from \(session.server) for \(idle) ms; reconnecting")
             self.markUnhealthy(session)
             self.signalSink.yield(ReconnectSignal(failed: session))
             return
         }
-        guard idle >= Self.milliseconds(self.configuration.keepAliveTime) else { return }
+        guard idle >= self.configuration.keepAliveTime.wholeMilliseconds else { return }
         if let readIdle = self.configuration.readIdleTimeout {
             // Heartbeat mode: the ping only has to provoke a read; the read-idle rule decides.
             let clientIp = self.clientIp(for: session)
@@ -507,8 +507,4 @@ public final class NacosRpcClient: Sendable {
         return try? NacosJSON.decode(RequestIdOnly.self, from: payload.body).requestId
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }

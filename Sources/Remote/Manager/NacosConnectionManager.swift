@@ -242,7 +242,7 @@ public final class NacosConnectionManager: Sendable {
     /// moves SDK connections away until at most that many remain. One pass of Nacos's ejector.
     public func ejectOnce() async {
         let now = self.clock.nowMillis()
-        let keepAlive = Self.milliseconds(self.configuration.keepAliveTime)
+        let keepAlive = self.configuration.keepAliveTime.wholeMilliseconds
         let outdated = self.state.withLock { state in
             state.connections.values.filter { now - $0.meta.lastActiveTime >= keepAlive }
         }
@@ -381,8 +381,4 @@ public final class NacosConnectionManager: Sendable {
         for id in ids { self.unregister(id) }
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }

@@ -171,7 +171,7 @@ public final class NacosRpcServer: Sendable {
         let timer = self.clock.schedule(after: heartbeat, on: context.channel.connection.eventLoop) { [weak self, context] in
             guard let self, !context.channel.isClosed else { return }
             let idle = self.clock.nowMillis() - context.channel.lastReadTime
-            let beat = heartbeat.components.seconds * 1000 + heartbeat.components.attoseconds / 1_000_000_000_000_000
+            let beat = heartbeat.wholeMilliseconds
             if idle >= 3 * beat {
                 self.logger.info("closing connection \(context.connectionId): nothing received for \(idle) ms (3 heartbeats)")
                 context.channel.close()

@@ -300,47 +300,6 @@ final class ClientEventRecorder: Sendable {
     }
 }
 
-/// Counts calls and can hold handlers until the test releases them.
-final class ClientTestGate: Sendable {
-    private struct State {
-        var entered = 0
-        var open = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    init(open: Bool = false) {
-        self.state.withLock { $0.open = open }
-    }
-
-    /// How many callers reached the gate.
-    var entered: Int { self.state.withLock { $0.entered } }
-
-    /// Counts the caller and waits until the gate is open.
-    func pass() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let proceed = self.state.withLock { state -> Bool in
-                state.entered += 1
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if proceed { continuation.resume() }
-        }
-    }
-
-    /// Opens the gate for everyone waiting and everyone after.
-    func open() {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-}
-
 // MARK: - Raw fake server
 
 /// A server built directly on a transport and `NacosPayloadCodec`: answers what `respond` tells it to, so a

@@ -8,7 +8,7 @@ import Testing
 @Suite("NacosRpcClient requests")
 struct RpcClientRequestTests {
     /// Handlers for `ClientTestQuery` driven by the request's `mode` header.
-    private func queryHandlers(gate: ClientTestGate = ClientTestGate(open: true), seen: ClientTestLog<NacosRequestMeta>? = nil) -> NacosRequestHandlerRegistry {
+    private func queryHandlers(gate: AsyncGate = AsyncGate(open: true), seen: ClientTestLog<NacosRequestMeta>? = nil) -> NacosRequestHandlerRegistry {
         var handlers = NacosRequestHandlerRegistry()
         handlers.register(ClientTestQuery.self, responseType: ClientTestQueryResponse.self) { request, meta in
             seen?.append(meta)
@@ -22,10 +22,10 @@ struct RpcClientRequestTests {
             case "crash":
                 throw ClientTestFailure()
             case "slow":
-                await gate.pass()
+                await gate.wait()
                 return ClientTestQueryResponse(message: "late")
             case "slow-once" where gate.entered == 0:
-                await gate.pass()
+                await gate.wait()
                 return ClientTestQueryResponse(message: "late")
             default:
                 return ClientTestQueryResponse(message: "\(meta.connectionId)|\(request.header("app") ?? "")|\(request.header("token") ?? "")")
@@ -117,7 +117,7 @@ struct RpcClientRequestTests {
     @Test func aSlowHandlerTimesOutOnTheManualClock() async throws {
         try await withClientTestScope { scope in
             let clock = NacosManualClock()
-            let gate = ClientTestGate()
+            let gate = AsyncGate()
             let node = try await scope.startNode(on: scope.listenAddress(.inMemory), transport: .inMemory, handlers: self.queryHandlers(gate: gate), clock: clock)
             var configuration = scope.clientConfiguration([try node.address])
             configuration.keepAliveTime = .seconds(3_600)
@@ -154,7 +154,7 @@ struct RpcClientRequestTests {
 
     @Test func aSlowHandlerTimesOutOnTheSystemClock() async throws {
         try await withClientTestScope { scope in
-            let gate = ClientTestGate()
+            let gate = AsyncGate()
             let node = try await scope.startNode(on: scope.listenAddress(.tcp), transport: .tcp, handlers: self.queryHandlers(gate: gate))
             let client = scope.makeClient(scope.clientConfiguration([try node.address]), transport: .tcp)
             #expect(await client.start())
@@ -219,7 +219,7 @@ struct RpcClientRequestTests {
 
     @Test func aRequestCutOffByTheServerIsRetriedOnTheNewConnection() async throws {
         try await withClientTestScope { scope in
-            let gate = ClientTestGate()
+            let gate = AsyncGate()
             let calls = ClientTestLog<NacosRequestMeta>()
             let node = try await scope.startNode(on: scope.listenAddress(.inMemory), transport: .inMemory, handlers: self.queryHandlers(gate: gate, seen: calls))
             let client = scope.makeClient(scope.clientConfiguration([try node.address]), transport: .inMemory)
@@ -268,7 +268,7 @@ struct RpcClientRequestTests {
 
     @Test func shutdownClosesTheConnectionAndRefusesRequests() async throws {
         try await withClientTestScope { scope in
-            let gate = ClientTestGate()
+            let gate = AsyncGate()
             let node = try await scope.startNode(on: scope.listenAddress(.inMemory), transport: .inMemory, handlers: self.queryHandlers(gate: gate))
             let client = scope.makeClient(scope.clientConfiguration([try node.address]), transport: .inMemory)
             let recorder = ClientEventRecorder(client)

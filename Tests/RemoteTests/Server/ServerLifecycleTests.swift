@@ -7,7 +7,7 @@ import Testing
 @Suite struct ServerLifecycleTests {
     @Test(arguments: TransportKind.allCases)
     func statusTransitions(_ kind: TransportKind) async throws {
-        try await withServerTestGroup { group in
+        try await withEventLoopGroup(threads: 1) { group in
             let transport = kind.makeTransport(group: group, logger: CapturingLogHandler().logger())
             let manager = NacosConnectionManager(clock: NacosSystemClock(group: group), logger: CapturingLogHandler().logger())
             let server = NacosRpcServer(
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func serversOfBothKindsShareOneManager() async throws {
-        try await withServerTestGroup { group in
+        try await withEventLoopGroup(threads: 1) { group in
             let transport = NacosInMemoryTransport(group: group, logger: CapturingLogHandler().logger())
             let clock = NacosSystemClock(group: group)
             let manager = NacosConnectionManager(clock: clock, logger: CapturingLogHandler().logger())

@@ -28,19 +28,6 @@ enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 }
 
-/// Runs `body` with a fresh event loop group and shuts the group down afterwards, also when `body` throws.
-func withServerTestGroup<R>(threads: Int = 1, _ body: (NacosEventLoopGroup) async throws -> R) async throws -> R {
-    let group = try NacosEventLoopGroup(numberOfThreads: threads)
-    do {
-        let result = try await body(group)
-        await group.shutdownGracefully()
-        return result
-    } catch {
-        await group.shutdownGracefully()
-        throw error
-    }
-}
-
 /// A server, its connection manager and transport, and the peers a test opened against it.
 final class ServerHarness: Sendable {
     let transportKind: TransportKind
@@ -135,7 +122,7 @@ func withServer<R>(
     configureHandlers: (inout NacosRequestHandlerRegistry) -> Void = { _ in },
     _ body: (ServerHarness) async throws -> R
 ) async throws -> R {
-    try await withServerTestGroup { group in
+    try await withEventLoopGroup(threads: 1) { group in
         let logs = CapturingLogHandler()
         let clock = clock ?? NacosSystemClock(group: group)
         let transport = transportKind.makeTransport(group: group, logger: logs.logger(label: "test.transport", level: .debug))

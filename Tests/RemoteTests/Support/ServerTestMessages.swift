@@ -116,47 +116,10 @@ struct TestHandlerFailure: Error, CustomStringConvertible {
     var description: String { "test handler failure" }
 }
 
-/// A one-shot gate an async handler waits on until the test opens it.
-final class TestGate: Sendable {
-    private struct State {
-        var open = false
-        var entered = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    /// How many waiters have reached the gate.
-    var entered: Int { self.state.withLock { $0.entered } }
-
-    /// Suspends until `open()` is called (at once when it already was).
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = self.state.withLock { state -> Bool in
-                state.entered += 1
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    /// Opens the gate and releases every waiter.
-    func open() {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-}
-
 /// The handlers the server tests register, and what they saw.
 final class TestHandlerProbe: Sendable {
     /// The gate the `TestSlowRequest` handler waits on.
-    let gate = TestGate()
+    let gate = AsyncGate()
     private let calls = Mutex<[String: Int]>([:])
     private let metas = Mutex<[NacosRequestMeta]>([])
     private let headers = Mutex<[[String: String]]>([])

@@ -1,8 +1,7 @@
-import NacosTestKit
-import NacosTransport
+package import NacosTransport
 
 /// Runs `body` with a fresh event loop group and shuts the group down afterwards, also when `body` throws.
-func withEventLoopGroup<R>(threads: Int = 2, _ body: (NacosEventLoopGroup) async throws -> R) async throws -> R {
+package func withEventLoopGroup<R>(threads: Int = 2, _ body: (NacosEventLoopGroup) async throws -> R) async throws -> R {
     let group = try NacosEventLoopGroup(numberOfThreads: threads)
     do {
         let result = try await body(group)
