@@ -1,4 +1,5 @@
 import NacosRemote
+import NacosTestKit
 import Synchronization
 
 /// A test-only request with one field, answered with `TestEchoResponse` by `TestHandlerProbe`'s handler.
