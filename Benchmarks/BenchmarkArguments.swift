@@ -7,6 +7,8 @@ enum BenchmarkArguments {
         COMMANDS:
           echo      Echo round trips, pipelined frames and one-way streaming between a server and a
                     load generator in this process, over 127.0.0.1 (TCP and/or TLS).
+          rpc       NacosRpcClient requests and NacosRpcServer pushes (NacosRemote) in this process, over
+                    127.0.0.1, next to the echo scenario of the same shape (the rpc/echo ratio).
           help      Show this text (also --help, -h).
 
         ECHO OPTIONS:
@@ -29,8 +31,33 @@ enum BenchmarkArguments {
           stream      1 connection; the client sends --stream-frame frames as fast as writability allows,
                       the server counts payload bytes received: MB/s (10^6 bytes/s, one way).
 
-        EXAMPLE:
+        RPC OPTIONS:
+          --transport tcp|tls|all   Transports to measure (default: all).
+          --duration SECONDS        Measured time per scenario, after the warm-up (default: 3).
+          --warmup SECONDS          Warm-up time per scenario, not counted (default: 0.5).
+          --connections N...        Client counts for health-concurrent, push and push-pipelined (and their
+                                    echo reference); several values may follow the flag or be
+                                    comma-separated (default: 64).
+          --in-flight N             Pushes in flight per connection in push-pipelined (default: 16).
+          --server-threads N        Event loop threads of the server (default: 1; the clients always have 1).
+          --scenarios LIST          Comma-separated subset of: health-single, health-concurrent, push,
+                                    push-pipelined (default: health-single,health-concurrent,push).
+          --echo-payload BYTES      Payload of the echo reference (default: the size of an encoded
+                                    HealthCheckRequest payload).
+          --no-echo                 Skip the echo reference (and the rpc/echo ratios).
+
+        RPC SCENARIOS:
+          health-single      1 NacosRpcClient, 1 HealthCheckRequest in flight: round trips/s, p50/p99 latency.
+          health-concurrent  N clients, 1 HealthCheckRequest in flight each: round trips/s, p50/p99 latency.
+          push               N clients; the server pushes ClientDetectionRequest to every connection, 1 in
+                             flight per connection: round trips/s, p50/p99 latency.
+          push-pipelined     As push, --in-flight pushes in flight per connection: round trips/s.
+          Each RPC scenario is preceded by its echo reference (echo single for health-single, echo
+          concurrent at the same connection count for the others), and the table shows rpc/echo.
+
+        EXAMPLES:
           swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
+          swift run -c release --scratch-path .build-bench nacos-bench rpc --transport tcp
         """
 
     /// Parses the arguments after the executable name.
@@ -38,7 +65,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -47,8 +74,11 @@ enum BenchmarkArguments {
         case "echo":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .echo(try self.parseEcho(rest))
+        case "rpc":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .rpc(try self.parseRpc(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc' or '--help')")
         }
     }
 
@@ -58,13 +88,7 @@ enum BenchmarkArguments {
         while let (flag, inlineValue) = reader.nextFlag() {
             switch flag {
             case "--transport":
-                let value = try reader.value(for: flag, inline: inlineValue)
-                switch value {
-                case "tcp": options.transports = [.tcp]
-                case "tls": options.transports = [.tls]
-                case "all": options.transports = [.tcp, .tls]
-                default: throw ArgumentError("--transport must be tcp, tls or all, not '\(value)'")
-                }
+                options.transports = try self.transports(reader.value(for: flag, inline: inlineValue))
             case "--duration":
                 options.duration = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.1)
             case "--warmup":
@@ -72,14 +96,7 @@ enum BenchmarkArguments {
             case "--payload":
                 options.payloadSize = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...(16 * 1024 * 1024))
             case "--connections":
-                let values = try reader.values(for: flag, inline: inlineValue)
-                var counts: [Int] = []
-                for value in values {
-                    for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                        counts.append(try self.integer(String(part), flag: flag, range: 1...10_000))
-                    }
-                }
-                options.connectionCounts = counts
+                options.connectionCounts = try self.connectionCounts(reader.values(for: flag, inline: inlineValue), flag: flag)
             case "--in-flight":
                 options.pipelineDepth = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...100_000)
             case "--stream-frame":
@@ -102,6 +119,68 @@ enum BenchmarkArguments {
             }
         }
         return options
+    }
+
+    private static func parseRpc(_ arguments: [String]) throws(ArgumentError) -> RpcOptions {
+        var options = RpcOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--transport":
+                options.transports = try self.transports(reader.value(for: flag, inline: inlineValue))
+            case "--duration":
+                options.duration = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.1)
+            case "--warmup":
+                options.warmup = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            case "--connections":
+                options.connectionCounts = try self.connectionCounts(reader.values(for: flag, inline: inlineValue), flag: flag)
+            case "--in-flight":
+                options.pushInFlight = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...10_000)
+            case "--server-threads":
+                options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--scenarios":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                var kinds: [RpcScenario.Kind] = []
+                for part in value.split(separator: ",") {
+                    guard let kind = RpcScenario.Kind(rawValue: String(part)) else {
+                        throw ArgumentError(
+                            "--scenarios: unknown scenario '\(part)' (expected health-single, health-concurrent, push, push-pipelined)"
+                        )
+                    }
+                    if !kinds.contains(kind) { kinds.append(kind) }
+                }
+                guard !kinds.isEmpty else { throw ArgumentError("--scenarios needs at least one scenario") }
+                options.scenarioKinds = kinds
+            case "--echo-payload":
+                options.echoPayloadSize = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...(16 * 1024 * 1024))
+            case "--no-echo":
+                guard inlineValue == nil else { throw ArgumentError("--no-echo takes no value") }
+                options.runsEchoReference = false
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'rpc'")
+            }
+        }
+        return options
+    }
+
+    private static func transports(_ value: String) throws(ArgumentError) -> [BenchmarkTransportKind] {
+        switch value {
+        case "tcp": return [.tcp]
+        case "tls": return [.tls]
+        case "all": return [.tcp, .tls]
+        default: throw ArgumentError("--transport must be tcp, tls or all, not '\(value)'")
+        }
+    }
+
+    /// Connection counts given as several values and/or comma-separated lists.
+    private static func connectionCounts(_ values: [String], flag: String) throws(ArgumentError) -> [Int] {
+        var counts: [Int] = []
+        for value in values {
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                counts.append(try self.integer(String(part), flag: flag, range: 1...10_000))
+            }
+        }
+        return counts
     }
 
     private static func seconds(_ text: String, flag: String, minimum: Double) throws(ArgumentError) -> Duration {

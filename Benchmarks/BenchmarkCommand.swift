@@ -4,4 +4,6 @@ enum BenchmarkCommand {
     case help
     /// Run the echo benchmark with these options.
     case echo(EchoOptions)
+    /// Run the RPC benchmark with these options.
+    case rpc(RpcOptions)
 }

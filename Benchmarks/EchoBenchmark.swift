@@ -49,8 +49,9 @@ struct EchoBenchmark {
         return results
     }
 
-    /// Measures one scenario on fresh server and client event loop groups, shutting both down afterwards.
-    private func measure(
+    /// Measures one scenario on fresh server and client event loop groups, shutting both down afterwards
+    /// (also the reference of `nacos-bench rpc`).
+    func measure(
         _ scenario: EchoScenario,
         on transport: BenchmarkTransportKind,
         certificate: SelfSignedCertificate?

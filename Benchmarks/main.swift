@@ -20,4 +20,11 @@ case .echo(let options):
         FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
         exit(1)
     }
+case .rpc(let options):
+    do {
+        _ = try await RpcBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
 }
