@@ -16,11 +16,14 @@ internal final class ClientSession: Sendable {
     let server: NacosSocketAddress
     /// The channel over the transport connection.
     let channel: RpcChannel
+    /// The IP the client puts in every payload of this session.
+    let clientIp: String
     private let state = Mutex(State())
 
-    init(server: NacosSocketAddress, channel: RpcChannel) {
+    init(server: NacosSocketAddress, channel: RpcChannel, clientIp: String) {
         self.server = server
         self.channel = channel
+        self.clientIp = clientIp
     }
 
     /// The id the server assigned (set after ServerCheck).

@@ -195,7 +195,7 @@ public final class NacosRpcClient: Sendable {
                 continue
             }
             do {
-                let response = try await session.channel.call(request, clientIp: self.clientIp(for: session), timeout: .milliseconds(remaining))
+                let response = try await session.channel.call(request, clientIp: session.clientIp, timeout: .milliseconds(remaining))
                 if response.errorCode == NacosErrorCode.unregister.rawValue, response is ErrorResponse {
                     lastError = NacosException(.unregister, response.message ?? "Connection is unregistered.")
                     self.markUnhealthy(session)
@@ -243,16 +243,13 @@ public final class NacosRpcClient: Sendable {
         }
     }
 
-    private func clientIp(for session: ClientSession) -> String {
-        self.configuration.clientIp ?? session.channel.connection.localAddress?.host ?? ""
-    }
-
     /// Connects to `server` and runs the handshake: ServerCheck, ConnectionSetup, and the wait for
     /// SetupAck when the server negotiates abilities.
     private func establish(to server: NacosSocketAddress) async throws -> ClientSession {
         let connection = try await self.transport.connect(to: server, timeout: self.configuration.connectTimeout)
         let channel = RpcChannel(connection: connection, registry: self.payloads, codec: self.codec, clock: self.clock, logger: self.logger)
-        let session = ClientSession(server: server, channel: channel)
+        let clientIp = self.configuration.clientIp ?? connection.localAddress?.host ?? ""
+        let session = ClientSession(server: server, channel: channel, clientIp: clientIp)
         channel.start(
             RpcChannel.Callbacks(
                 onRequest: { [weak self, session] _, payload in self?.receivePush(payload, on: session) },
@@ -260,7 +257,6 @@ public final class NacosRpcClient: Sendable {
             )
         )
         do {
-            let clientIp = self.clientIp(for: session)
             var check = ServerCheckRequest()
             check.headers = self.configuration.headers
             let response = try await channel.call(check, clientIp: clientIp, timeout: self.configuration.serverCheckTimeout)
@@ -387,7 +383,7 @@ public final class NacosRpcClient: Sendable {
         guard idle >= self.configuration.keepAliveTime.wholeMilliseconds else { return }
         if let readIdle = self.configuration.readIdleTimeout {
             // Heartbeat mode: the ping only has to provoke a read; the read-idle rule decides.
-            let clientIp = self.clientIp(for: session)
+            let clientIp = session.clientIp
             Task { _ = try? await session.channel.call(HealthCheckRequest(), clientIp: clientIp, timeout: readIdle) }
             return
         }
@@ -403,7 +399,7 @@ public final class NacosRpcClient: Sendable {
             do {
                 let response = try await session.channel.call(
                     HealthCheckRequest(),
-                    clientIp: self.clientIp(for: session),
+                    clientIp: session.clientIp,
                     timeout: self.configuration.healthCheckTimeout
                 )
                 if response.success { return true }
@@ -426,6 +422,15 @@ public final class NacosRpcClient: Sendable {
         if payload.type == SetupAckRequest.typeName {
             let ack = try? payload.decodeRequest(as: SetupAckRequest.self)
             session.receivedSetupAck(ack?.abilityTable ?? [:])
+            return
+        }
+        // The keep-alive probes are answered on the loop, without a task switch.
+        if payload.type == ClientDetectionRequest.typeName || payload.type == HealthCheckRequest.typeName,
+            let requestId = Self.requestId(in: payload)
+        {
+            var response: any NacosResponse = payload.type == HealthCheckRequest.typeName ? HealthCheckResponse() : ClientDetectionResponse()
+            response.requestId = requestId
+            session.channel.respond(response, callId: 0)
             return
         }
         let handler = self.state.withLock { $0.pushHandlers[payload.type] }
@@ -500,7 +505,14 @@ public final class NacosRpcClient: Sendable {
         self.signalSink.yield(ReconnectSignal(failed: session, recommended: recommended))
     }
 
+    /// The body's `requestId`, read without knowing the request type.
     private static func requestId(in payload: NacosPayload) -> String? {
+        if let members = FlatJSONObject.parse(payload.body) {
+            for (key, value) in members where key == "requestId" {
+                if case .string(let id) = value { return id }
+            }
+            return nil
+        }
         struct RequestIdOnly: Decodable {
             var requestId: String?
         }

@@ -13,6 +13,7 @@ public enum NacosJSON {
     ///
     /// - Throws: `NacosRemoteError` with code `encodingFailed` when the value cannot be encoded.
     public static func encode(_ value: some Encodable) throws(NacosRemoteError) -> NacosByteBuffer {
+        if let fast = CommonFieldsJSON.encode(value) { return fast }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         do {
@@ -27,6 +28,7 @@ public enum NacosJSON {
     ///
     /// - Throws: `NacosRemoteError` with code `malformedBody` naming the type and the failing field.
     public static func decode<T: Decodable>(_ type: T.Type, from body: NacosByteBuffer) throws(NacosRemoteError) -> T {
+        if let fast = CommonFieldsJSON.decode(type, from: body) { return fast }
         let data = body.withUnsafeReadableBytes { Data($0) }
         do {
             return try JSONDecoder().decode(T.self, from: data)

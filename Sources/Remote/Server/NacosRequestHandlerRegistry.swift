@@ -11,6 +11,9 @@ public struct NacosRequestHandlerRegistry: Sendable {
         public let responseType: any NacosResponse.Type
         /// Runs the handler on an already-decoded request of `requestType`.
         public let handle: @Sendable (any NacosRequest, NacosRequestMeta) async throws -> any NacosResponse
+        /// The same handler as a synchronous call the server may run on the connection's event loop
+        /// (registered with `registerImmediate`), saving a task switch per request.
+        public let handleImmediately: (@Sendable (any NacosRequest, NacosRequestMeta) throws -> any NacosResponse)?
     }
 
     private var entries: [String: Entry] = [:]
@@ -30,7 +33,8 @@ public struct NacosRequestHandlerRegistry: Sendable {
                     throw NacosRemoteError(.typeMismatch, "handler for \(Handler.Request.typeName) got \(request.typeName)")
                 }
                 return try await handler.handle(typed, meta: meta)
-            }
+            },
+            handleImmediately: nil
         )
     }
 
@@ -48,7 +52,29 @@ public struct NacosRequestHandlerRegistry: Sendable {
                     throw NacosRemoteError(.typeMismatch, "handler for \(Request.typeName) got \(request.typeName)")
                 }
                 return try await handle(typed, meta)
+            },
+            handleImmediately: nil
+        )
+    }
+
+    /// Registers a synchronous closure for `requestType` that the server runs directly on the connection's
+    /// event loop when no filter is installed; it must be quick and never block (HealthCheckRequest).
+    public mutating func registerImmediate<Request: NacosRequest, Response: NacosResponse>(
+        _ requestType: Request.Type,
+        responseType: Response.Type,
+        _ handle: @escaping @Sendable (Request, NacosRequestMeta) throws -> Response
+    ) {
+        let immediate: @Sendable (any NacosRequest, NacosRequestMeta) throws -> any NacosResponse = { request, meta in
+            guard let typed = request as? Request else {
+                throw NacosRemoteError(.typeMismatch, "handler for \(Request.typeName) got \(request.typeName)")
             }
+            return try handle(typed, meta)
+        }
+        self.entries[Request.typeName] = Entry(
+            requestType: Request.self,
+            responseType: Response.self,
+            handle: { request, meta in try immediate(request, meta) },
+            handleImmediately: immediate
         )
     }
 

@@ -57,7 +57,7 @@ public final class NacosRpcServer: Sendable {
         self.transport = transport
         var handlers = handlers
         if handlers.entry(for: HealthCheckRequest.typeName) == nil {
-            handlers.register(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
+            handlers.registerImmediate(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
         }
         self.handlers = handlers
         self.payloads = payloads
@@ -234,11 +234,28 @@ public final class NacosRpcServer: Sendable {
             labels: meta.labels,
             abilityTable: meta.abilityTable
         )
-        Task {
-            let response = await self.handle(request, entry: entry, meta: requestMeta)
-            if response.errorCode == NacosErrorCode.overThreshold.rawValue {
-                try? await self.clock.sleep(for: self.configuration.overThresholdResponseDelay)
+        if let immediate = entry.handleImmediately, self.handlers.filters.isEmpty {
+            let response: any NacosResponse
+            do {
+                response = try immediate(request, requestMeta)
+            } catch {
+                response = self.failure(error, of: request)
             }
+            self.respond(response, callId: callId, on: context)
+            return
+        }
+        Task {
+            self.respond(await self.handle(request, entry: entry, meta: requestMeta), callId: callId, on: context)
+        }
+    }
+
+    /// Sends a handler's response; one with error code 503 (over threshold) after `overThresholdResponseDelay`.
+    private func respond(_ response: any NacosResponse, callId: UInt64, on context: ServerConnectionContext) {
+        guard response.errorCode == NacosErrorCode.overThreshold.rawValue else {
+            context.channel.respond(response, callId: callId)
+            return
+        }
+        self.clock.schedule(after: self.configuration.overThresholdResponseDelay, on: context.channel.connection.eventLoop) {
             context.channel.respond(response, callId: callId)
         }
     }
@@ -251,12 +268,18 @@ public final class NacosRpcServer: Sendable {
                 }
             }
             return try await entry.handle(request, meta)
-        } catch let error as NacosException {
-            return ErrorResponse.build(failureCode: error.errorCode, message: error.message)
         } catch {
-            self.logger.error("handler of \(request.typeName) failed: \(error)")
-            return ErrorResponse.build(failureCode: .serverError, message: "\(error)")
+            return self.failure(error, of: request)
         }
+    }
+
+    /// The ErrorResponse for a handler's error (reference §1.4 step 7).
+    private func failure(_ error: any Error, of request: any NacosRequest) -> ErrorResponse {
+        if let exception = error as? NacosException {
+            return ErrorResponse.build(failureCode: exception.errorCode, message: exception.message)
+        }
+        self.logger.error("handler of \(request.typeName) failed: \(error)")
+        return ErrorResponse.build(failureCode: .serverError, message: "\(error)")
     }
 
     /// ConnectionSetupRequest: build the meta, refuse SDK connections while starting (ConnectResetRequest,
