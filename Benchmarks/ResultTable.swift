@@ -21,21 +21,7 @@ struct ResultTable {
             ]
         }
         let rightAligned: Set<Int> = [2, 3, 4, 5, 6, 7]
-        var widths = header.map(\.count)
-        for row in rows {
-            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            let padded = cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }
-            return "| " + padded.joined(separator: " | ") + " |"
-        }
-        let separator = "|" + widths.enumerated().map { column, width in
-            rightAligned.contains(column) ? String(repeating: "-", count: width + 1) + ":" : String(repeating: "-", count: width + 2)
-        }.joined(separator: "|") + "|"
-        return ([line(header), separator] + rows.map(line)).joined(separator: "\n")
+        return Self.markdown(header: header, rows: rows, rightAligned: rightAligned)
     }
 
     /// `187,345 rt/s`, `1,234,567 frames/s` or `1,234.5 MB/s`.
@@ -62,5 +48,24 @@ struct ResultTable {
             out.append(digit)
         }
         return value < 0 ? "-" + out : out
+    }
+
+    /// A Markdown table with columns padded to their widest cell; `rightAligned` columns are right-aligned.
+    static func markdown(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? padding + cell : cell + padding
+            }
+            return "| " + padded.joined(separator: " | ") + " |"
+        }
+        let separator = "|" + widths.enumerated().map { column, width in
+            rightAligned.contains(column) ? String(repeating: "-", count: width + 1) + ":" : String(repeating: "-", count: width + 2)
+        }.joined(separator: "|") + "|"
+        return ([line(header), separator] + rows.map(line)).joined(separator: "\n")
     }
 }

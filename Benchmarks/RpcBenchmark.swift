@@ -279,27 +279,14 @@ struct RpcBenchmark {
         recordsLatency: Bool,
         sampleLimit: Int
     ) async -> [UInt32] {
-        var samples: [UInt32] = []
         let request = HealthCheckRequest()
-        while !recorder.isStopping {
-            let start = MonotonicClock.nanoseconds()
-            do {
-                let response = try await client.request(request)
-                guard response is HealthCheckResponse, response.success else {
-                    recorder.fail("\(client.configuration.name): \(Self.describe(response))")
-                    break
-                }
-            } catch {
-                recorder.fail("\(client.configuration.name): HealthCheckRequest failed: \(error)")
-                break
-            }
-            let latency = MonotonicClock.nanoseconds() &- start
-            recorder.completed()
-            if recordsLatency, recorder.isMeasuring, samples.count < sampleLimit {
-                samples.append(UInt32(clamping: latency))
-            }
-        }
-        return samples
+        return await Self.roundTripLoop(
+            label: client.configuration.name,
+            expecting: HealthCheckResponse.self,
+            recorder: recorder,
+            recordsLatency: recordsLatency,
+            sampleLimit: sampleLimit
+        ) { try await client.request(request) }
     }
 
     /// One server-push lane of a connection: ClientDetectionRequest after ClientDetectionRequest until the
@@ -310,18 +297,37 @@ struct RpcBenchmark {
         recordsLatency: Bool,
         sampleLimit: Int
     ) async -> [UInt32] {
-        var samples: [UInt32] = []
         let request = ClientDetectionRequest()
+        return await Self.roundTripLoop(
+            label: "push to \(connection.connectionId)",
+            expecting: ClientDetectionResponse.self,
+            recorder: recorder,
+            recordsLatency: recordsLatency,
+            sampleLimit: sampleLimit
+        ) { try await connection.request(request, timeout: Self.pushTimeout) }
+    }
+
+    /// Runs `roundTrip` until the recorder stops, counting each successful `expected` response and sampling
+    /// latencies while measuring; another response or an error fails the run.
+    private static func roundTripLoop(
+        label: String,
+        expecting expected: any NacosResponse.Type,
+        recorder: RpcLoadRecorder,
+        recordsLatency: Bool,
+        sampleLimit: Int,
+        _ roundTrip: () async throws -> any NacosResponse
+    ) async -> [UInt32] {
+        var samples: [UInt32] = []
         while !recorder.isStopping {
             let start = MonotonicClock.nanoseconds()
             do {
-                let response = try await connection.request(request, timeout: Self.pushTimeout)
-                guard response is ClientDetectionResponse, response.success else {
-                    recorder.fail("push to \(connection.connectionId): \(Self.describe(response))")
+                let response = try await roundTrip()
+                guard type(of: response) == expected, response.success else {
+                    recorder.fail("\(label): \(Self.describe(response))")
                     break
                 }
             } catch {
-                recorder.fail("push to \(connection.connectionId) failed: \(error)")
+                recorder.fail("\(label) failed: \(error)")
                 break
             }
             let latency = MonotonicClock.nanoseconds() &- start

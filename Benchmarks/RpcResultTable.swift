@@ -27,21 +27,7 @@ struct RpcResultTable {
             ]
         }
         let rightAligned: Set<Int> = [2, 3, 4, 5, 6, 7, 8, 9, 10]
-        var widths = header.map(\.count)
-        for row in rows {
-            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            let padded = cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }
-            return "| " + padded.joined(separator: " | ") + " |"
-        }
-        let separator = "|" + widths.enumerated().map { column, width in
-            rightAligned.contains(column) ? String(repeating: "-", count: width + 1) + ":" : String(repeating: "-", count: width + 2)
-        }.joined(separator: "|") + "|"
-        return ([line(header), separator] + rows.map(line)).joined(separator: "\n")
+        return ResultTable.markdown(header: header, rows: rows, rightAligned: rightAligned)
     }
 
     /// `87,345 rt/s` (a push round trip counts as one).
