@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "NacosTransport", targets: ["NacosTransport"]),
         .library(name: "NacosTLS", targets: ["NacosTLS"]),
         .library(name: "NacosRemote", targets: ["NacosRemote"]),
+        .library(name: "NacosNamingAPI", targets: ["NacosNamingAPI"]),
+        .library(name: "NacosNaming", targets: ["NacosNaming"]),
+        .library(name: "NacosClient", targets: ["NacosClient"]),
         .executable(name: "nacos-bench", targets: ["nacos-bench"]),
     ],
     targets: [
@@ -30,10 +33,30 @@ let package = Package(
         .target(name: "NacosTLS", dependencies: ["NacosTransport", "COpenSSL"], path: "Plugins/TLS"),
         // Nacos's remoting layer: typed requests and responses, the payload registry, the native protocol codec.
         .target(name: "NacosRemote", dependencies: ["NacosTransport"], path: "Sources/Remote"),
+        // The naming messages both the server and the SDK speak: Instance, ServiceInfo, the naming requests.
+        .target(name: "NacosNamingAPI", dependencies: ["NacosRemote"], path: "Sources/NamingAPI"),
+        // The registry core: services, clients, indexes, events, push, health, naming request handlers.
+        .target(
+            name: "NacosNaming",
+            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
+            path: "Sources/Naming"
+        ),
+        // The Swift SDK an application embeds; it never links the server's registry.
+        .target(
+            name: "NacosClient",
+            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
+            path: "Sources/NamingClient"
+        ),
         .executableTarget(
             name: "nacos-bench",
-            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote"],
+            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient"],
             path: "Benchmarks"
+        ),
+        // Example: one embedded registry, a provider that registers itself, a consumer that follows it.
+        .executableTarget(
+            name: "naming-example",
+            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient"],
+            path: "Examples/NamingExample"
         ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario.
         .target(name: "NacosTestKit", dependencies: ["NacosTransport"], path: "Tests/TestKit"),
@@ -51,6 +74,21 @@ let package = Package(
             name: "NacosRemoteTests",
             dependencies: ["NacosRemote", "NacosTransport", "NacosTestKit"],
             path: "Tests/RemoteTests"
+        ),
+        .testTarget(
+            name: "NacosNamingAPITests",
+            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
+            path: "Tests/NamingAPITests"
+        ),
+        .testTarget(
+            name: "NacosNamingTests",
+            dependencies: ["NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            path: "Tests/NamingTests"
+        ),
+        .testTarget(
+            name: "NacosClientTests",
+            dependencies: ["NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            path: "Tests/NamingClientTests"
         ),
     ],
     swiftLanguageModes: [.v6]

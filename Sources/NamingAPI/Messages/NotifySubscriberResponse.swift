@@ -1,0 +1,19 @@
+public import NacosRemote
+
+/// A subscriber's acknowledgement of `NotifySubscriberRequest`.
+public struct NotifySubscriberResponse: NacosCommonFieldsResponse, Equatable {
+    /// The payload type name, `"NotifySubscriberResponse"`.
+    public static let typeName = "NotifySubscriberResponse"
+
+    /// 200 on success, 500 on failure.
+    public var resultCode: Int = NacosResponseCode.success
+    /// The Nacos error code of a failure; 0 on success.
+    public var errorCode: Int = 0
+    /// A failure explanation, or `nil`.
+    public var message: String?
+    /// The id of the server push this response answers, or `nil`.
+    public var requestId: String?
+
+    /// Creates a successful response with every field at its default.
+    public init() {}
+}
