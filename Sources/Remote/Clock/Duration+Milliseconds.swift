@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in whole milliseconds, rounded toward zero (for comparisons with epoch-millisecond stamps).
-    internal var wholeMilliseconds: Int64 {
+    package var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = self.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -1,0 +1,54 @@
+/// The naming core's settings, with Nacos's defaults except where noted (reference Appendix C).
+public struct NamingConfiguration: Sendable {
+    /// How long changes to one service are merged before subscribers are pushed, counted from the first
+    /// change. Nacos waits 500 ms; the default here is 10 ms (docs/benchmarks.md has the measurements).
+    public var pushMergeWindow: Duration = .milliseconds(10)
+    /// How long a subscriber has to acknowledge a push (5 s).
+    public var pushTimeout: Duration = .seconds(5)
+    /// How long after a failed push it is retried, while the subscription lives (1 s).
+    public var pushRetryDelay: Duration = .seconds(1)
+    /// Whether changes are pushed at all (switch `pushEnabled`).
+    public var pushEnabled = true
+    /// The most pushes in flight per subscriber connection; more wait their turn on that connection only.
+    public var maxInFlightPushesPerSubscriber = 64
+    /// The `cacheMillis` put in every ServiceInfo (10 s).
+    public var pushCacheMillis: Int64 = 10_000
+
+    /// How often expired clients are removed (5 s).
+    public var expiredClientCleanInterval: Duration = .seconds(5)
+    /// How long a synced or idle ip:port client lives without renewal (3 min).
+    public var clientExpiredTime: Duration = .seconds(180)
+    /// How long an ephemeral ip:port client that publishes nothing lives (30 s).
+    public var emptyIpPortClientExpiry: Duration = .seconds(30)
+
+    /// How often services without instances are looked for (60 s).
+    public var emptyServiceCleanInterval: Duration = .seconds(60)
+    /// How long a service must have had no instances and no change before it is removed (60 s).
+    public var emptyServiceExpiredTime: Duration = .seconds(60)
+
+    /// How often beats of ephemeral ip:port instances are checked (5 s).
+    public var beatCheckInterval: Duration = .seconds(5)
+    /// Whether instances past their delete timeout are removed (`nacos.naming.expireInstance`).
+    public var expireInstance = true
+
+    /// Whether persistent instances are actively health-checked.
+    public var healthCheckEnabled = true
+    /// How often each persistent instance is TCP-checked.
+    public var healthCheckInterval: Duration = .seconds(5)
+    /// How long a TCP health-check connect may take (500 ms).
+    public var healthCheckConnectTimeout: Duration = .milliseconds(500)
+    /// How many consecutive opposite results flip an instance's health (3).
+    public var healthCheckFlipThreshold = 3
+
+    /// The most characters of metadata keys plus values one instance may carry (1024).
+    public var maxMetadataLength = 1024
+    /// Whether request parameters are checked (`nacos.core.param.check.enabled`).
+    public var paramCheckEnabled = true
+    /// The largest page `ServiceListRequest` may ask for.
+    public var maxServiceListPageSize = 10_000
+    /// Capacity of each event subscriber's queue; events beyond it are dropped and logged.
+    public var eventQueueCapacity = 1_000_000
+
+    /// Creates a configuration with the defaults.
+    public init() {}
+}

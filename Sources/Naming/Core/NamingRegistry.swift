@@ -1,0 +1,218 @@
+import NacosNamingAPI
+public import NacosRemote
+public import NacosTransport
+import Synchronization
+
+/// The naming core of one node, assembled: services, the three client managers, the indexes, the
+/// storage, the event bus, push, beat and active health checks, the cleaners, and the naming request
+/// handlers.
+///
+/// Embed it next to a `NacosRpcServer`: create it with the server's connection manager (it listens for
+/// naming connections there), `install(into:)` the handler registry the server is built with, then
+/// `start()` it; `shutdown()` stops every timer and task.
+public final class NamingRegistry: Sendable {
+    /// The settings the registry was created with.
+    public let configuration: NamingConfiguration
+    /// The service singletons and their metadata.
+    public let services: ServiceManager
+    /// Publisher and subscriber indexes.
+    public let indexes: ClientServiceIndexesManager
+    /// The three client managers, routed by client id.
+    public let clients: ClientManagerDelegate
+    /// Builds ServiceInfo from the indexes.
+    public let storage: ServiceStorage
+    /// The ordered, asynchronous event bus.
+    public let events: RegistryEventBus
+    /// Every client operation (register, subscribe, beat, release).
+    public let operations: ClientOperationService
+    /// Pushes changes to subscribers.
+    public let push: PushService
+    /// The beat checker of ephemeral ip:port instances.
+    public let beatChecker: EphemeralBeatChecker
+    /// The active checker of persistent instances.
+    public let healthChecker: PersistentHealthChecker
+
+    private let clock: any NacosClock
+    private let logger: NacosLogger
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    /// Creates the registry.
+    ///
+    /// - Parameters:
+    ///   - connectionManager: the node's connections; the registry adds a listener that gives each
+    ///     `module=naming` connection a client, and pushes over these connections.
+    ///   - pushExecutor: how pushes are sent; by default over `connectionManager`'s connections.
+    ///   - healthProber: how persistent instances are checked; by default a TCP connect through
+    ///     `NacosTCPTransport` on the shared event loops.
+    public init(
+        configuration: NamingConfiguration = NamingConfiguration(),
+        connectionManager: NacosConnectionManager,
+        clock: any NacosClock = NacosSystemClock(),
+        logger: NacosLogger = NacosLogger(label: "nacos.naming"),
+        pushExecutor: (any PushExecutor)? = nil,
+        healthProber: (any HealthProber)? = nil
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        let services = ServiceManager()
+        let indexes = ClientServiceIndexesManager()
+        let events = RegistryEventBus(capacity: configuration.eventQueueCapacity, logger: logger)
+        let releaser = ClientReleaser()
+        let connectionClients = ConnectionBasedClientManager(configuration: configuration, clock: clock) { client in
+            releaser.release(client, isNative: client.isNative)
+        }
+        let clients = ClientManagerDelegate(
+            connectionClients: connectionClients,
+            ephemeralIpPortClients: IpPortClientManager(ephemeral: true, configuration: configuration, clock: clock),
+            persistentIpPortClients: IpPortClientManager(ephemeral: false, configuration: configuration, clock: clock)
+        )
+        let storage = ServiceStorage(indexes: indexes, clients: clients, services: services, configuration: configuration)
+        let operations = ClientOperationService(
+            services: services,
+            indexes: indexes,
+            clients: clients,
+            storage: storage,
+            events: events,
+            clock: clock
+        )
+        releaser.operations = operations
+        self.services = services
+        self.indexes = indexes
+        self.clients = clients
+        self.storage = storage
+        self.events = events
+        self.operations = operations
+        self.push = PushService(
+            configuration: configuration,
+            storage: storage,
+            indexes: indexes,
+            clients: clients,
+            executor: pushExecutor ?? RpcPushExecutor(connections: connectionManager),
+            clock: clock,
+            logger: logger
+        )
+        self.beatChecker = EphemeralBeatChecker(
+            clients: clients.ephemeralIpPortClients,
+            operations: operations,
+            configuration: configuration
+        )
+        self.healthChecker = PersistentHealthChecker(
+            clients: clients.persistentIpPortClients,
+            operations: operations,
+            prober: healthProber ?? TCPHealthProber(transport: NacosTCPTransport(group: .shared, logger: logger)),
+            configuration: configuration
+        )
+        connectionManager.addListener(connectionClients)
+    }
+
+    /// The payload registry a server needs for naming: the internal types plus the naming ones.
+    public static var payloads: NacosPayloadRegistry { .naming }
+
+    /// Adds the naming request handlers and, when `paramCheckEnabled`, the parameter-check filter.
+    public func install(into handlers: inout NacosRequestHandlerRegistry) {
+        handlers.register(InstanceRequestHandler(operations: self.operations))
+        handlers.register(BatchInstanceRequestHandler(operations: self.operations))
+        handlers.register(PersistentInstanceRequestHandler(operations: self.operations))
+        handlers.register(SubscribeServiceRequestHandler(operations: self.operations, storage: self.storage, clock: self.clock))
+        handlers.register(ServiceQueryRequestHandler(storage: self.storage, clock: self.clock))
+        handlers.register(ServiceListRequestHandler(services: self.services, maxPageSize: self.configuration.maxServiceListPageSize))
+        if self.configuration.paramCheckEnabled {
+            handlers.addFilter(NamingParamCheckFilter(metadataLimit: self.configuration.maxMetadataLength))
+        }
+    }
+
+    /// Starts pushing on events and runs the periodic work: the expired-client cleaner, the beat checker,
+    /// the persistent health checks and the empty-service cleaner.
+    public func start() {
+        let push = self.push
+        self.events.subscribe(name: "push", accepts: { event in
+            switch event {
+            case .serviceChanged, .serviceSubscribed: true
+            default: false
+            }
+        }) { event in push.handle(event) }
+        let configuration = self.configuration
+        var started: [Task<Void, Never>] = [
+            self.repeating(every: configuration.expiredClientCleanInterval) { registry in registry.cleanExpiredClients() },
+            self.repeating(every: configuration.beatCheckInterval) { registry in
+                registry.beatChecker.checkOnce(now: registry.clock.nowMillis())
+            },
+            self.repeating(every: configuration.emptyServiceCleanInterval) { registry in registry.cleanEmptyServices() },
+        ]
+        if configuration.healthCheckEnabled {
+            started.append(self.repeating(every: configuration.healthCheckInterval) { registry in await registry.healthChecker.checkOnce() })
+        }
+        self.tasks.withLock { $0 += started }
+    }
+
+    /// Stops every timer, the push service and the event bus.
+    public func shutdown() {
+        let tasks = self.tasks.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        self.push.shutdown()
+        self.events.shutdown()
+    }
+
+    /// Removes and releases every client that expired (synced connection clients not renewed, idle
+    /// ephemeral ip:port clients); returns their ids.
+    @discardableResult
+    public func cleanExpiredClients() -> [String] {
+        let expired = self.clients.removeExpiredClients(now: self.clock.nowMillis())
+        for client in expired {
+            self.operations.release(client, isNative: (client as? ConnectionBasedClient)?.isNative ?? true)
+        }
+        return expired.map(\.clientId)
+    }
+
+    /// Removes services that have had no publisher for `emptyServiceExpiredTime` (Nacos's
+    /// `EmptyServiceAutoCleanerV2`); returns them.
+    @discardableResult
+    public func cleanEmptyServices() -> [Service] {
+        let now = self.clock.nowMillis()
+        let expiry = self.configuration.emptyServiceExpiredTime.wholeMilliseconds
+        var removed: [Service] = []
+        for record in self.services.records
+        where record.metadata == nil && now - record.lastUpdatedTime >= expiry
+            && self.indexes.publishers(of: record.service).isEmpty
+        {
+            self.indexes.removeEmptyPublisherIndex(record.service)
+            self.services.remove(record.service)
+            self.storage.remove(record.service)
+            removed.append(record.service)
+        }
+        return removed
+    }
+
+    private func repeating(
+        every interval: Duration,
+        _ work: @escaping @Sendable (NamingRegistry) async -> Void
+    ) -> Task<Void, Never> {
+        let clock = self.clock
+        return Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await clock.sleep(for: interval) } catch { return }
+                guard let self else { return }
+                await work(self)
+            }
+        }
+    }
+}
+
+/// Forwards a connection client's disconnect to the operation service, which is created after the
+/// manager that reports it.
+private final class ClientReleaser: Sendable {
+    private let target = Mutex<ClientOperationService?>(nil)
+
+    var operations: ClientOperationService? {
+        get { self.target.withLock { $0 } }
+        set { self.target.withLock { $0 = newValue } }
+    }
+
+    func release(_ client: any Client, isNative: Bool) {
+        self.operations?.release(client, isNative: isNative)
+    }
+}

@@ -1,0 +1,106 @@
+import Synchronization
+
+/// The service singletons of the registry with their revision, last-change time and metadata, and an
+/// index by namespace (Nacos's `ServiceManager` plus the service part of `NamingMetadataManager`).
+public final class ServiceManager: Sendable {
+    /// What the manager keeps per service.
+    public struct Record: Sendable, Equatable {
+        /// The singleton (its `ephemeral` flag is the one fixed at creation).
+        public var service: Service
+        /// +1 on every change that increments the revision, and on metadata updates.
+        public var revision: Int64
+        /// When the service last changed, in epoch milliseconds.
+        public var lastUpdatedTime: Int64
+        /// The service metadata, when set through the service API.
+        public var metadata: ServiceMetadata?
+    }
+
+    private struct State {
+        var records: [Service: Record] = [:]
+        var namespaces: [String: Set<Service>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty manager.
+    public init() {}
+
+    /// The singleton for `service`, created (with `service.ephemeral`) when absent.
+    public func singleton(for service: Service, now: Int64) -> Service {
+        self.state.withLock { state in
+            if let record = state.records[service] { return record.service }
+            state.records[service] = Record(service: service, revision: 0, lastUpdatedTime: now, metadata: nil)
+            state.namespaces[service.namespace, default: []].insert(service)
+            return service
+        }
+    }
+
+    /// The singleton for `service`, or `nil` when it does not exist.
+    public func existingSingleton(for service: Service) -> Service? {
+        self.state.withLock { $0.records[service]?.service }
+    }
+
+    /// Whether `service` exists.
+    public func contains(_ service: Service) -> Bool {
+        self.state.withLock { $0.records[service] != nil }
+    }
+
+    /// The record of `service`, or `nil`.
+    public func record(of service: Service) -> Record? {
+        self.state.withLock { $0.records[service] }
+    }
+
+    /// Notes a change of `service`: renews its last-change time and, when asked, increments its revision.
+    public func markChanged(_ service: Service, incrementRevision: Bool, now: Int64) {
+        self.state.withLock { state in
+            guard var record = state.records[service] else { return }
+            record.lastUpdatedTime = now
+            if incrementRevision { record.revision &+= 1 }
+            state.records[service] = record
+        }
+    }
+
+    /// Sets the metadata of `service` (creating the service when absent) and increments its revision.
+    public func setMetadata(_ metadata: ServiceMetadata, for service: Service, now: Int64) {
+        self.state.withLock { state in
+            var record = state.records[service] ?? Record(service: service, revision: 0, lastUpdatedTime: now, metadata: nil)
+            record.metadata = metadata
+            record.revision &+= 1
+            record.lastUpdatedTime = now
+            state.records[service] = record
+            state.namespaces[service.namespace, default: []].insert(record.service)
+        }
+    }
+
+    /// The metadata of `service`, or `nil` when none was set.
+    public func metadata(of service: Service) -> ServiceMetadata? {
+        self.state.withLock { $0.records[service]?.metadata }
+    }
+
+    /// Removes `service`; returns its record, or `nil`.
+    @discardableResult
+    public func remove(_ service: Service) -> Record? {
+        self.state.withLock { state in
+            guard let record = state.records.removeValue(forKey: service) else { return nil }
+            state.namespaces[service.namespace]?.remove(service)
+            if state.namespaces[service.namespace]?.isEmpty == true {
+                state.namespaces[service.namespace] = nil
+            }
+            return record
+        }
+    }
+
+    /// The services of `namespace`.
+    public func services(inNamespace namespace: String) -> [Service] {
+        self.state.withLock { Array($0.namespaces[namespace] ?? []) }
+    }
+
+    /// Every namespace that has a service.
+    public var namespaces: [String] { self.state.withLock { Array($0.namespaces.keys) } }
+
+    /// Every service record.
+    public var records: [Record] { self.state.withLock { Array($0.records.values) } }
+
+    /// How many services exist.
+    public var serviceCount: Int { self.state.withLock { $0.records.count } }
+}

@@ -1,0 +1,138 @@
+public import NacosNamingAPI
+import Synchronization
+
+/// Builds a service's `ServiceInfo` from its publishers (Nacos's `ServiceStorage` plus
+/// `ServiceUtil.selectInstancesWithHealthyProtection`, reference §3.8, §6.3).
+///
+/// The full instance list of each service is cached and dropped by `invalidate(_:)` on every change, so
+/// queries are never stale (Nacos's cache lags up to its push delay). Each generated ServiceInfo gets a
+/// `lastRefTime` strictly greater than the previous one of its service.
+public final class ServiceStorage: Sendable {
+    private struct Cached {
+        var instances: [Instance]
+    }
+
+    private struct State {
+        var cache: [Service: Cached] = [:]
+        var generations: [Service: UInt64] = [:]
+        var lastRefTimes: [Service: Int64] = [:]
+    }
+
+    private let indexes: ClientServiceIndexesManager
+    private let clients: ClientManagerDelegate
+    private let services: ServiceManager
+    private let configuration: NamingConfiguration
+    private let state = Mutex(State())
+
+    /// Creates storage over the registry's indexes, clients and services.
+    public init(
+        indexes: ClientServiceIndexesManager,
+        clients: ClientManagerDelegate,
+        services: ServiceManager,
+        configuration: NamingConfiguration
+    ) {
+        self.indexes = indexes
+        self.clients = clients
+        self.services = services
+        self.configuration = configuration
+    }
+
+    /// Every instance of `service`, from the cache or recomputed from its publishers.
+    public func instances(of service: Service) -> [Instance] {
+        let generation = self.state.withLock { state -> UInt64? in
+            if state.cache[service] != nil { return nil }
+            return state.generations[service, default: 0]
+        }
+        guard let generation else {
+            if let cached = self.state.withLock({ $0.cache[service]?.instances }) { return cached }
+            return self.instances(of: service)
+        }
+        let computed = self.computeInstances(of: service)
+        self.state.withLock { state in
+            if state.generations[service, default: 0] == generation {
+                state.cache[service] = Cached(instances: computed)
+            }
+        }
+        return computed
+    }
+
+    /// Drops the cached instances of `service`; the next read recomputes them.
+    public func invalidate(_ service: Service) {
+        self.state.withLock { state in
+            state.cache[service] = nil
+            state.generations[service, default: 0] &+= 1
+        }
+    }
+
+    /// Forgets everything about `service` (it was removed).
+    public func remove(_ service: Service) {
+        self.state.withLock { state in
+            state.cache[service] = nil
+            state.lastRefTimes[service] = nil
+            state.generations[service, default: 0] &+= 1
+        }
+    }
+
+    /// The clusters `service`'s instances belong to.
+    public func clusters(of service: Service) -> Set<String> {
+        Set(self.instances(of: service).map { $0.effectiveClusterName })
+    }
+
+    /// The ServiceInfo of `service` for `clusters` (empty = all), with disabled instances left out when
+    /// `enabledOnly`, unhealthy ones when `healthyOnly`, and the protect threshold applied.
+    public func serviceInfo(
+        of service: Service,
+        clusters: [String],
+        healthyOnly: Bool,
+        enabledOnly: Bool = true,
+        now: Int64
+    ) -> ServiceInfo {
+        let all = self.instances(of: service)
+        let clusterSet = Set(clusters)
+        var selected = all.filter { instance in
+            (clusterSet.isEmpty || clusterSet.contains(instance.effectiveClusterName))
+                && (!enabledOnly || instance.enabled)
+                && (!healthyOnly || instance.healthy)
+        }
+        var reachedThreshold = false
+        if let metadata = self.services.metadata(of: service), !selected.isEmpty {
+            let threshold = max(0, metadata.protectThreshold)
+            let healthyCount = selected.count { $0.healthy }
+            if Double(healthyCount) / Double(selected.count) <= threshold {
+                reachedThreshold = true
+                for index in selected.indices { selected[index].healthy = true }
+            }
+        }
+        return ServiceInfo(
+            name: service.name,
+            groupName: service.group,
+            clusters: clusters.joined(separator: ","),
+            cacheMillis: self.configuration.pushCacheMillis,
+            hosts: selected,
+            lastRefTime: self.nextRefTime(for: service, now: now),
+            reachProtectionThreshold: reachedThreshold
+        )
+    }
+
+    /// A `lastRefTime` for `service`: `now`, or one past the previous when that is not earlier.
+    private func nextRefTime(for service: Service, now: Int64) -> Int64 {
+        self.state.withLock { state in
+            let next = max(now, (state.lastRefTimes[service] ?? 0) + 1)
+            state.lastRefTimes[service] = next
+            return next
+        }
+    }
+
+    private func computeInstances(of service: Service) -> [Instance] {
+        let ephemeral = self.services.existingSingleton(for: service)?.ephemeral ?? service.ephemeral
+        let grouped = service.groupedServiceName
+        var result: [Instance] = []
+        for clientId in self.indexes.publishers(of: service) {
+            guard let client = self.clients.client(clientId) else { continue }
+            for info in client.instances(of: service) {
+                result.append(info.instance(groupedServiceName: grouped, ephemeral: ephemeral))
+            }
+        }
+        return result
+    }
+}
