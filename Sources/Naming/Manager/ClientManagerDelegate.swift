@@ -1,5 +1,8 @@
-/// Routes a client id to the manager that holds it (Nacos's `ClientManagerDelegate`): an id without `#`
-/// is a connection, one ending in `false` a persistent ip:port, any other an ephemeral ip:port.
+/// Routes a client id to the manager that holds it (Nacos's `ClientManagerDelegate`): an id ending in
+/// `#false` is a persistent ip:port, one ending in `#true` an ephemeral ip:port, any other a connection.
+///
+/// Nacos tests only for a `#`; the suffix test also routes connection ids that contain `#` (the in-memory
+/// transport's addresses do) to the connection manager.
 public struct ClientManagerDelegate: ClientManager {
     /// The manager of connection clients.
     public let connectionClients: ConnectionBasedClientManager
@@ -21,8 +24,14 @@ public struct ClientManagerDelegate: ClientManager {
 
     /// The manager responsible for ids of `clientId`'s form.
     public func manager(for clientId: String) -> any ClientManager {
-        guard clientId.contains("#") else { return self.connectionClients }
-        return clientId.hasSuffix("false") ? self.persistentIpPortClients : self.ephemeralIpPortClients
+        if clientId.hasSuffix("#false") { return self.persistentIpPortClients }
+        if clientId.hasSuffix("#true") { return self.ephemeralIpPortClients }
+        return self.connectionClients
+    }
+
+    /// Whether `clientId` names an ip:port client (`…#true` or `…#false`) rather than a connection.
+    public static func isIpPortClientId(_ clientId: String) -> Bool {
+        clientId.hasSuffix("#true") || clientId.hasSuffix("#false")
     }
 
     /// The client with `clientId` from the manager its form names, or `nil`.

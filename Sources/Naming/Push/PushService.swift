@@ -14,12 +14,14 @@ import Synchronization
 public final class PushService: Sendable {
     private struct Armed {
         let dueMillis: Int64
-        let timer: any NacosTimer
+        let token: UInt64
+        var timer: (any NacosTimer)?
     }
 
     private struct State {
         var pending: [Service: PushDelayTask] = [:]
         var armed: Armed?
+        var nextToken: UInt64 = 0
         var inFlight: [String: Int] = [:]
         var stopped = false
     }
@@ -70,7 +72,7 @@ public final class PushService: Sendable {
 
     /// Queues `task`, merging it with the pending task of its service.
     public func add(_ task: PushDelayTask) {
-        let rearm = self.state.withLock { state -> Int64? in
+        let due = self.state.withLock { state -> Int64? in
             guard !state.stopped else { return nil }
             if var existing = state.pending[task.service] {
                 existing.merge(task)
@@ -78,13 +80,9 @@ public final class PushService: Sendable {
             } else {
                 state.pending[task.service] = task
             }
-            let due = state.pending[task.service]!.dueMillis
-            if let armed = state.armed, armed.dueMillis <= due { return nil }
-            state.armed?.timer.cancel()
-            state.armed = nil
-            return due
+            return state.pending[task.service]!.dueMillis
         }
-        if let rearm { self.arm(at: rearm) }
+        if let due { self.arm(at: due) }
     }
 
     /// The pending (merged, not yet due) tasks.
@@ -97,7 +95,6 @@ public final class PushService: Sendable {
     public func processDueTasks() {
         let now = self.clock.nowMillis()
         let (due, next) = self.state.withLock { state -> ([PushDelayTask], Int64?) in
-            state.armed = nil
             guard !state.stopped else { return ([], nil) }
             var due: [PushDelayTask] = []
             for (service, task) in state.pending where task.dueMillis <= now {
@@ -114,23 +111,36 @@ public final class PushService: Sendable {
     public func shutdown() {
         self.state.withLock { state in
             state.stopped = true
-            state.armed?.timer.cancel()
+            state.armed?.timer?.cancel()
             state.armed = nil
             state.pending = [:]
         }
     }
 
+    /// Makes sure a timer fires by `dueMillis`. The slot is reserved before the timer is scheduled, so a
+    /// timer that fires at once still finds (and clears) its own reservation.
     private func arm(at dueMillis: Int64) {
-        let delay = max(0, dueMillis - self.clock.nowMillis())
-        let timer = self.clock.schedule(after: .milliseconds(delay), on: nil) { [weak self] in self?.processDueTasks() }
-        let keep = self.state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
-            if let armed = state.armed, armed.dueMillis <= dueMillis { return false }
-            state.armed?.timer.cancel()
-            state.armed = Armed(dueMillis: dueMillis, timer: timer)
-            return true
+        let token = self.state.withLock { state -> UInt64? in
+            guard !state.stopped else { return nil }
+            if let armed = state.armed, armed.dueMillis <= dueMillis { return nil }
+            state.armed?.timer?.cancel()
+            state.nextToken &+= 1
+            state.armed = Armed(dueMillis: dueMillis, token: state.nextToken, timer: nil)
+            return state.nextToken
         }
-        if !keep { timer.cancel() }
+        guard let token else { return }
+        let delay = max(0, dueMillis - self.clock.nowMillis())
+        let timer = self.clock.schedule(after: .milliseconds(delay), on: nil) { [weak self] in self?.fire(token) }
+        self.state.withLock { state in
+            if state.armed?.token == token { state.armed?.timer = timer }
+        }
+    }
+
+    private func fire(_ token: UInt64) {
+        self.state.withLock { state in
+            if state.armed?.token == token { state.armed = nil }
+        }
+        self.processDueTasks()
     }
 
     private func execute(_ task: PushDelayTask, now: Int64) {
@@ -139,7 +149,7 @@ public final class PushService: Sendable {
         var infos: [String: ServiceInfo] = [:]
         for clientId in targets {
             // 1.x (ip:port) subscribers are pushed over UDP by the HTTP layer, not here.
-            guard !clientId.contains("#"), let client = self.clients.client(clientId),
+            guard !ClientManagerDelegate.isIpPortClientId(clientId), let client = self.clients.client(clientId),
                 let subscriber = client.storage.subscriber(of: task.service)
             else { continue }
             let info: ServiceInfo

@@ -40,7 +40,8 @@ public struct SubscribeServiceRequest: NamingRequest, Equatable {
         self.namespace = try container.decodeLenient(String.self, forKey: .namespace)
         self.serviceName = try container.decodeLenient(String.self, forKey: .serviceName)
         self.groupName = try container.decodeLenient(String.self, forKey: .groupName)
-        self.subscribe = try container.decodeLenient(Bool.self, forKey: .subscribe) ?? true
+        // A missing `subscribe` reads as `false`, as Java's primitive field does (an unsubscribe).
+        self.subscribe = try container.decodeLenient(Bool.self, forKey: .subscribe) ?? false
         self.clusters = try container.decodeLenient(String.self, forKey: .clusters) ?? ""
         try self.decodeCommonFields(from: decoder)
     }

@@ -86,7 +86,7 @@ public struct Instance: Codable, Sendable, Hashable {
     }
 
     /// Whether the beat timings are consistent (interval below both timeouts) and the cluster name uses
-    /// only `0-9a-zA-Z-`: Java's `NamingUtils.checkInstanceIsLegal`. Returns the failure message, or `nil`.
+    /// only `0-9a-zA-Z-`: Java's `NamingUtils.checkInstanceIsLegal`. Returns Java's failure message, or `nil`.
     public var illegalReason: String? {
         if self.instanceHeartBeatTimeOut < self.instanceHeartBeatInterval
             || self.ipDeleteTimeout < self.instanceHeartBeatInterval
@@ -96,14 +96,18 @@ public struct Instance: Codable, Sendable, Hashable {
         if let cluster = self.clusterName, !cluster.isEmpty,
             !cluster.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" })
         {
-            return "Instance 'clusterName' should be characters with only 0-9a-zA-Z-."
+            return "Instance 'clusterName' should be characters with only 0-9a-zA-Z-. (current: \(cluster))"
         }
         return nil
     }
 
+    /// The metadata value under `key` when it is a plain run of ASCII digits (Java's `NamingUtils.isNumber`,
+    /// `^\d+$`: no sign, no spaces) that fits in 64 bits; otherwise `nil`, so the default applies.
     private func metadataMillis(_ key: String) -> Int64? {
-        guard let text = self.metadata[key], let value = Int64(text.trimmingBlanks) else { return nil }
-        return value
+        guard let text = self.metadata[key], !text.isEmpty,
+            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return Int64(text)
     }
 
     /// Decodes an instance leniently from its JSON object.

@@ -73,7 +73,8 @@ public struct ServiceInfo: Codable, Sendable, Hashable {
         self.groupName = try container.decodeLenient(String.self, forKey: .groupName)
         self.clusters = try container.decodeLenient(String.self, forKey: .clusters)
         self.cacheMillis = try container.decodeLenient(Int64.self, forKey: .cacheMillis) ?? 1000
-        self.hosts = try container.decodeIfPresent([Instance].self, forKey: .hosts)
+        // Only an explicit `null` leaves `hosts` nil; a missing key keeps Java's default, an empty list.
+        self.hosts = container.contains(.hosts) ? try container.decodeIfPresent([Instance].self, forKey: .hosts) : []
         self.lastRefTime = try container.decodeLenient(Int64.self, forKey: .lastRefTime) ?? 0
         self.checksum = try container.decodeLenient(String.self, forKey: .checksum) ?? ""
         self.allIPs = try container.decodeLenient(Bool.self, forKey: .allIPs) ?? false
