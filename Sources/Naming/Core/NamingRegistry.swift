@@ -34,7 +34,7 @@ public final class NamingRegistry: Sendable {
 
     private let clock: any NacosClock
     private let logger: NacosLogger
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let tasks = Mutex<(started: Bool, running: [Task<Void, Never>])>((false, []))
 
     /// Creates the registry.
     ///
@@ -123,8 +123,13 @@ public final class NamingRegistry: Sendable {
     }
 
     /// Starts pushing on events and runs the periodic work: the expired-client cleaner, the beat checker,
-    /// the persistent health checks and the empty-service cleaner.
+    /// the persistent health checks and the empty-service cleaner. Later calls do nothing.
     public func start() {
+        let first = self.tasks.withLock { tasks in
+            defer { tasks.started = true }
+            return !tasks.started
+        }
+        guard first else { return }
         let push = self.push
         self.events.subscribe(name: "push", accepts: { event in
             switch event {
@@ -143,14 +148,14 @@ public final class NamingRegistry: Sendable {
         if configuration.healthCheckEnabled {
             started.append(self.repeating(every: configuration.healthCheckInterval) { registry in await registry.healthChecker.checkOnce() })
         }
-        self.tasks.withLock { $0 += started }
+        self.tasks.withLock { $0.running += started }
     }
 
     /// Stops every timer, the push service and the event bus.
     public func shutdown() {
         let tasks = self.tasks.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
+            defer { tasks.running = [] }
+            return tasks.running
         }
         for task in tasks { task.cancel() }
         self.push.shutdown()

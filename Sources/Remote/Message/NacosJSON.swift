@@ -14,6 +14,11 @@ public enum NacosJSON {
     /// - Throws: `NacosRemoteError` with code `encodingFailed` when the value cannot be encoded.
     public static func encode(_ value: some Encodable) throws(NacosRemoteError) -> NacosByteBuffer {
         if let fast = CommonFieldsJSON.encode(value) { return fast }
+        if let codable = value as? any NacosFastJSONCodable {
+            var writer = NacosJSONWriter()
+            codable.writeJSON(to: &writer)
+            return writer.buffer
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         do {
@@ -29,6 +34,14 @@ public enum NacosJSON {
     /// - Throws: `NacosRemoteError` with code `malformedBody` naming the type and the failing field.
     public static func decode<T: Decodable>(_ type: T.Type, from body: NacosByteBuffer) throws(NacosRemoteError) -> T {
         if let fast = CommonFieldsJSON.decode(type, from: body) { return fast }
+        if let codableType = type as? any NacosFastJSONCodable.Type {
+            do {
+                let object = try NacosJSONParser.parseObject(body)
+                if let value = try codableType.init(jsonObject: object) as? T { return value }
+            } catch {
+                throw NacosRemoteError(.malformedBody, "invalid \(T.self) body: \(error.message)")
+            }
+        }
         let data = body.withUnsafeReadableBytes { Data($0) }
         do {
             return try JSONDecoder().decode(T.self, from: data)

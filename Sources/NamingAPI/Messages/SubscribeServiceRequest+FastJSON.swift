@@ -1,0 +1,26 @@
+public import NacosRemote
+
+extension SubscribeServiceRequest: NacosFastJSONCodable {
+    /// Reads the message from a parsed JSON body, with the same defaults and lenient rules as `init(from:)`.
+    public init(jsonObject object: NacosJSONObject) throws(NacosRemoteError) {
+        self.init()
+        self.namespace = try object.string("namespace")
+        self.serviceName = try object.string("serviceName")
+        self.groupName = try object.string("groupName")
+        self.subscribe = try object.bool("subscribe") ?? false
+        self.clusters = try object.string("clusters") ?? ""
+        try self.readCommonFields(from: object)
+    }
+
+    /// Writes the message as its JSON body, as `encode(to:)` does.
+    public func writeJSON(to writer: inout NacosJSONWriter) {
+        writer.object { writer in
+            writer.field("namespace", self.namespace)
+            writer.field("serviceName", self.serviceName)
+            writer.field("groupName", self.groupName)
+            writer.field("subscribe", self.subscribe)
+            writer.field("clusters", self.clusters)
+            self.writeCommonFields(to: &writer)
+        }
+    }
+}
