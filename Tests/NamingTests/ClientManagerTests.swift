@@ -83,8 +83,8 @@ struct ClientManagerTests {
         #expect(IpPortBasedClient(clientId: "10.0.0.1:80#true", now: 0).responsibleId == "10.0.0.1:80")
     }
 
-    @Test("only module=naming connections get a client; it is native and released on disconnect", arguments: NamingTransportKind.allCases)
-    func connectionLabels(kind: NamingTransportKind) async throws {
+    @Test("only module=naming connections get a client; it is native and released on disconnect", arguments: TransportKind.allCases)
+    func connectionLabels(kind: TransportKind) async throws {
         try await NamingHarness.run(kind) { harness in
             let naming = try await harness.connect()
             let client = try #require(harness.registry.clients.connectionClients.connectionClient(naming.connectionId))

@@ -9,8 +9,8 @@ import Testing
 /// deregister, disconnect, validation and isolation.
 @Suite("Naming over RPC")
 struct NamingRpcScenarioTests {
-    @Test("register → query lists it → subscriber pushed → deregister → subscriber pushed an empty list", arguments: NamingTransportKind.allCases)
-    func registerSubscribeDeregister(kind: NamingTransportKind) async throws {
+    @Test("register → query lists it → subscriber pushed → deregister → subscriber pushed an empty list", arguments: TransportKind.allCases)
+    func registerSubscribeDeregister(kind: TransportKind) async throws {
         try await NamingHarness.run(kind) { harness in
             let provider = try await harness.connect(clientIp: "10.0.0.1")
             let consumer = try await harness.connect(clientIp: "10.0.0.2")
@@ -44,8 +44,8 @@ struct NamingRpcScenarioTests {
         }
     }
 
-    @Test("closing a client's connection removes its instances and pushes the change", arguments: NamingTransportKind.allCases)
-    func disconnectRemovesInstances(kind: NamingTransportKind) async throws {
+    @Test("closing a client's connection removes its instances and pushes the change", arguments: TransportKind.allCases)
+    func disconnectRemovesInstances(kind: TransportKind) async throws {
         try await NamingHarness.run(kind) { harness in
             let provider = try await harness.connect(clientIp: "10.0.0.1")
             let consumer = try await harness.connect(clientIp: "10.0.0.2")

@@ -6,28 +6,6 @@ import NacosTransport
 import Synchronization
 import Testing
 
-/// The transports the RPC-level naming suites run over.
-enum NamingTransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case inMemory
-    case tcp
-
-    var testDescription: String { self.rawValue }
-
-    func makeTransport(group: NacosEventLoopGroup, logger: NacosLogger) -> any NacosTransport {
-        switch self {
-        case .inMemory: NacosInMemoryTransport(group: group, logger: logger)
-        case .tcp: NacosTCPTransport(group: group, logger: logger)
-        }
-    }
-
-    var listenAddress: NacosSocketAddress {
-        switch self {
-        case .inMemory: .inMemory("naming-\(UInt64.random(in: 0..<UInt64.max))")
-        case .tcp: .loopbackIPv4(port: 0)
-        }
-    }
-}
-
 /// A naming registry served by a `NacosRpcServer`, and the naming clients a test opened against it.
 final class NamingHarness: Sendable {
     let group: NacosEventLoopGroup
@@ -56,7 +34,7 @@ final class NamingHarness: Sendable {
 
     /// Runs `body` against a started registry and tears everything down afterwards.
     static func run(
-        _ kind: NamingTransportKind,
+        _ kind: TransportKind,
         configuration: NamingConfiguration = NamingHarness.fastConfiguration,
         _ body: (NamingHarness) async throws -> Void
     ) async throws {

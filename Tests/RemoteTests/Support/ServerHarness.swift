@@ -4,30 +4,6 @@ import NacosTransport
 import Synchronization
 import Testing
 
-/// The transports the server suites run over.
-enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case inMemory
-    case tcp
-
-    var testDescription: String { self.rawValue }
-
-    /// A transport of this kind on `group`, logging into `logger`.
-    func makeTransport(group: NacosEventLoopGroup, logger: NacosLogger) -> any NacosTransport {
-        switch self {
-        case .inMemory: NacosInMemoryTransport(group: group, logger: logger)
-        case .tcp: NacosTCPTransport(group: group, logger: logger)
-        }
-    }
-
-    /// Where a server of this kind listens.
-    var listenAddress: NacosSocketAddress {
-        switch self {
-        case .inMemory: .inMemory("server")
-        case .tcp: .loopbackIPv4(port: 0)
-        }
-    }
-}
-
 /// A server, its connection manager and transport, and the peers a test opened against it.
 final class ServerHarness: Sendable {
     let transportKind: TransportKind
