@@ -1,11 +1,11 @@
-public import NacosRemote
+import NacosRemote
 
 /// The answer to `BatchInstanceRequest`.
-public struct BatchInstanceResponse: NacosResponse, Equatable {
+public struct BatchInstanceResponse: TypedOperationResponse, Equatable {
     /// The payload type name, `"BatchInstanceResponse"`.
     public static let typeName = "BatchInstanceResponse"
 
-    /// The operation (`registerInstance`, `deregisterInstance`, …).
+    /// The operation answered (`batchRegisterInstance`, `batchDeregisterInstance`).
     public var type: String?
     /// 200 on success, 500 on failure.
     public var resultCode: Int = NacosResponseCode.success
@@ -18,27 +18,4 @@ public struct BatchInstanceResponse: NacosResponse, Equatable {
 
     /// Creates a successful response with every field at its default.
     public init() {}
-
-    /// Creates a successful response with the given fields.
-    public init(type: String? = nil) {
-        self.type = type
-    }
-
-    /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decodeLenient(String.self, forKey: .type)
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the response as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.type, forKey: .type)
-        try self.encodeCommonFields(to: encoder)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case type
-    }
 }

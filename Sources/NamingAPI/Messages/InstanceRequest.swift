@@ -1,11 +1,16 @@
 public import NacosRemote
 
 /// Registers or deregisters one ephemeral instance of the sending connection (reference §3.1).
-public struct InstanceRequest: NamingRequest, Equatable {
+public struct InstanceRequest: InstanceOperationRequest, Equatable {
     /// The payload type name, `"InstanceRequest"`.
     public static let typeName = "InstanceRequest"
     /// The module written to the body, `naming`.
     public static let module = NacosRequestModule.naming
+
+    /// The `type` that registers the instance.
+    public static let registerType = "registerInstance"
+    /// The `type` that deregisters the instance.
+    public static let deregisterType = "deregisterInstance"
 
     /// The namespace (blank is read as `public`).
     public var namespace: String?
@@ -13,7 +18,7 @@ public struct InstanceRequest: NamingRequest, Equatable {
     public var serviceName: String?
     /// The group (blank is read as `DEFAULT_GROUP`).
     public var groupName: String?
-    /// The operation (`registerInstance`, `deregisterInstance`, …).
+    /// The operation (`registerInstance` or `deregisterInstance`).
     public var type: String?
     /// The instance.
     public var instance: Instance?
@@ -24,44 +29,4 @@ public struct InstanceRequest: NamingRequest, Equatable {
 
     /// Creates a request with every field at its default.
     public init() {}
-
-    /// Creates a request with the given fields.
-    public init(namespace: String? = nil, serviceName: String? = nil, groupName: String? = nil, type: String? = nil, instance: Instance? = nil) {
-        self.namespace = namespace
-        self.serviceName = serviceName
-        self.groupName = groupName
-        self.type = type
-        self.instance = instance
-    }
-
-    /// The `type` that registers the instance.
-    public static let registerType = "registerInstance"
-    /// The `type` that deregisters the instance.
-    public static let deregisterType = "deregisterInstance"
-
-    /// Decodes the request from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.namespace = try container.decodeLenient(String.self, forKey: .namespace)
-        self.serviceName = try container.decodeLenient(String.self, forKey: .serviceName)
-        self.groupName = try container.decodeLenient(String.self, forKey: .groupName)
-        self.type = try container.decodeLenient(String.self, forKey: .type)
-        self.instance = try container.decodeIfPresent(Instance.self, forKey: .instance)
-        try self.decodeCommonFields(from: decoder)
-    }
-
-    /// Encodes the request as its JSON body, omitting `nil` fields.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.namespace, forKey: .namespace)
-        try container.encodeIfPresent(self.serviceName, forKey: .serviceName)
-        try container.encodeIfPresent(self.groupName, forKey: .groupName)
-        try container.encodeIfPresent(self.type, forKey: .type)
-        try container.encodeIfPresent(self.instance, forKey: .instance)
-        try self.encodeCommonFields(to: encoder)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case namespace, serviceName, groupName, type, instance
-    }
 }
