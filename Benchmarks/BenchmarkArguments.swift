@@ -9,6 +9,13 @@ enum BenchmarkArguments {
                     load generator in this process, over 127.0.0.1 (TCP and/or TLS).
           rpc       NacosRpcClient requests and NacosRpcServer pushes (NacosRemote) in this process, over
                     127.0.0.1, next to the echo scenario of the same shape (the rpc/echo ratio).
+          register  Ephemeral registrations/s: naming connections (NacosRpcClient) send InstanceRequest in a
+                    closed loop to a naming registry behind a NacosRpcServer in this process, over 127.0.0.1.
+          push      Register-to-push latency: a provider changes its instance of a service and a subscriber's
+                    NotifySubscriberRequest handler times the push, idle and under background registrations,
+                    for several push merge windows.
+          memory    Server RSS (VmRSS) after connecting 10k naming clients, registering 100k instances and
+                    making 10k subscriptions (clients in a child process by default).
           help      Show this text (also --help, -h).
 
         ECHO OPTIONS:
@@ -55,9 +62,50 @@ enum BenchmarkArguments {
           Each RPC scenario is preceded by its echo reference (echo single for health-single, echo
           concurrent at the same connection count for the others), and the table shows rpc/echo.
 
+        REGISTER OPTIONS:
+          --connections N...        Naming connections; several values may follow the flag or be comma-separated
+                                    (default: 64).
+          --in-flight N...          Registrations in flight per connection, one scenario per value (default: 1).
+          --services N              Services each connection cycles over, svc-0 ... svc-<N-1>; a connection's
+                                    register replaces its own instance of that service (default: 1000).
+          --duration SECONDS        Measured time per scenario, after the warm-up (default: 3).
+          --warmup SECONDS          Warm-up time per scenario, not counted (default: 1).
+          --no-push                 Turn the registry's push service off (there are no subscribers either way).
+          --server-threads N        Event loop threads of the server (default: 1; the clients always have 1).
+
+        PUSH OPTIONS:
+          --merge-window MS...      Push merge windows (NamingConfiguration.pushMergeWindow) to measure, in
+                                    milliseconds (default: 0,1,5,10).
+          --load N...               Background registrations/s from other connections into other services, one
+                                    scenario per value; 0 = idle (default: 0,50000). Best effort: the table shows
+                                    the rate achieved.
+          --samples N               Timed changes per scenario (default: 1000).
+          --warmup-changes N        Untimed changes before them (default: 20).
+          --warmup SECONDS          Time the background load runs before the first change (default: 0.5).
+          --load-connections N      Connections of the background load (default: 32).
+          --load-in-flight N        Registrations in flight per background connection (default: 4).
+          --load-services N         Services the background load registers into (default: 1000).
+          --timeout SECONDS         A change not pushed within this time counts as lost (default: 5).
+          --server-threads N        Event loop threads of the server (default: 1; the clients always have 1).
+
+        MEMORY OPTIONS:
+          --connections N           Naming connections (default: 10000).
+          --instances N             Instances over all connections, each connection's in different services
+                                    (default: 100000, i.e. 10 per connection).
+          --subscriptions N         Subscriptions over all connections (default: 10000).
+          --services N              Services the instances are spread over (default: 10000).
+          --transport tcp|in-memory TCP over 127.0.0.1, or NacosInMemoryTransport pipes (default: tcp). TCP falls
+                                    back to in-memory when RLIMIT_NOFILE (raised to its hard limit) is too low.
+          --clients separate|same   Run the clients in a child process ('nacos-bench memory-clients', so this
+                                    process holds only the server) or in this process (default: separate).
+          --settle SECONDS          Pause before each RSS reading (default: 2).
+
         EXAMPLES:
           swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
           swift run -c release --scratch-path .build-bench nacos-bench rpc --transport tcp
+          swift run -c release --scratch-path .build-bench nacos-bench register --connections 64 --in-flight 1,4
+          swift run -c release --scratch-path .build-bench nacos-bench push --merge-window 0,10 --load 0,50000
+          swift run -c release --scratch-path .build-bench nacos-bench memory
         """
 
     /// Parses the arguments after the executable name.
@@ -65,7 +113,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo', 'rpc' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'push', 'memory' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -77,8 +125,19 @@ enum BenchmarkArguments {
         case "rpc":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .rpc(try self.parseRpc(rest))
+        case "register":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .register(try self.parseRegister(rest))
+        case "push":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .push(try self.parsePush(rest))
+        case "memory":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .memory(try self.parseMemory(rest))
+        case "memory-clients":
+            return .memoryClients(try self.parseMemoryClients(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'push', 'memory' or '--help')")
         }
     }
 
@@ -163,6 +222,130 @@ enum BenchmarkArguments {
         return options
     }
 
+    private static func parseRegister(_ arguments: [String]) throws(ArgumentError) -> RegisterOptions {
+        var options = RegisterOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--duration":
+                options.duration = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.1)
+            case "--warmup":
+                options.warmup = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            case "--connections":
+                options.connectionCounts = try self.connectionCounts(reader.values(for: flag, inline: inlineValue), flag: flag)
+            case "--in-flight":
+                options.inFlightCounts = try self.integers(reader.values(for: flag, inline: inlineValue), flag: flag, range: 1...1_000)
+            case "--services":
+                options.serviceCount = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000_000)
+            case "--no-push":
+                guard inlineValue == nil else { throw ArgumentError("--no-push takes no value") }
+                options.pushEnabled = false
+            case "--server-threads":
+                options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'register'")
+            }
+        }
+        return options
+    }
+
+    private static func parsePush(_ arguments: [String]) throws(ArgumentError) -> PushLatencyOptions {
+        var options = PushLatencyOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--merge-window":
+                options.mergeWindowsMilliseconds = try self.integers(reader.values(for: flag, inline: inlineValue), flag: flag, range: 0...10_000)
+            case "--load":
+                options.loads = try self.integers(reader.values(for: flag, inline: inlineValue), flag: flag, range: 0...10_000_000)
+            case "--samples":
+                options.samples = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000_000)
+            case "--warmup-changes":
+                options.warmupChanges = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...1_000_000)
+            case "--warmup":
+                options.warmup = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            case "--load-connections":
+                options.loadConnections = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...10_000)
+            case "--load-in-flight":
+                options.loadInFlight = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000)
+            case "--load-services":
+                options.loadServiceCount = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000_000)
+            case "--timeout":
+                options.changeTimeout = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.01)
+            case "--server-threads":
+                options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'push'")
+            }
+        }
+        return options
+    }
+
+    private static func parseMemory(_ arguments: [String]) throws(ArgumentError) -> MemoryOptions {
+        var options = MemoryOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--instances":
+                options.instances = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...10_000_000)
+            case "--connections":
+                options.connections = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...100_000)
+            case "--subscriptions":
+                options.subscriptions = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...10_000_000)
+            case "--services":
+                options.services = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...10_000_000)
+            case "--transport":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                guard let transport = MemoryOptions.Transport(rawValue: value) else {
+                    throw ArgumentError("--transport must be tcp or in-memory, not '\(value)'")
+                }
+                options.transport = transport
+            case "--clients":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                guard let placement = MemoryOptions.ClientPlacement(rawValue: value) else {
+                    throw ArgumentError("--clients must be separate or same, not '\(value)'")
+                }
+                options.clients = placement
+            case "--settle":
+                options.settle = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'memory'")
+            }
+        }
+        guard options.instances <= options.connections * options.services else {
+            throw ArgumentError("--instances: \(options.instances) instances do not fit in distinct services of \(options.connections) connections")
+        }
+        guard (options.instances + options.connections - 1) / options.connections <= options.services else {
+            throw ArgumentError("--services must be at least the instances per connection (\((options.instances + options.connections - 1) / options.connections))")
+        }
+        return options
+    }
+
+    private static func parseMemoryClients(_ arguments: [String]) throws(ArgumentError) -> MemoryClientOptions {
+        var port = 0
+        var connections = 10_000
+        var instances = 100_000
+        var subscriptions = 10_000
+        var services = 10_000
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            let value = try reader.value(for: flag, inline: inlineValue)
+            switch flag {
+            case "--port": port = try self.integer(value, flag: flag, range: 1...65_535)
+            case "--connections": connections = try self.integer(value, flag: flag, range: 1...100_000)
+            case "--instances": instances = try self.integer(value, flag: flag, range: 0...10_000_000)
+            case "--subscriptions": subscriptions = try self.integer(value, flag: flag, range: 0...10_000_000)
+            case "--services": services = try self.integer(value, flag: flag, range: 1...10_000_000)
+            default: throw ArgumentError("unknown option '\(flag)' for 'memory-clients'")
+            }
+        }
+        guard port > 0 else { throw ArgumentError("memory-clients needs --port") }
+        var options = MemoryClientOptions()
+        options.port = port
+        options.workload = MemoryWorkload(connections: connections, instances: instances, subscriptions: subscriptions, services: services)
+        return options
+    }
+
     private static func transports(_ value: String) throws(ArgumentError) -> [BenchmarkTransportKind] {
         switch value {
         case "tcp": return [.tcp]
@@ -181,6 +364,17 @@ enum BenchmarkArguments {
             }
         }
         return counts
+    }
+
+    /// Integers given as several values and/or comma-separated lists.
+    private static func integers(_ values: [String], flag: String, range: ClosedRange<Int>) throws(ArgumentError) -> [Int] {
+        var result: [Int] = []
+        for value in values {
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                result.append(try self.integer(String(part), flag: flag, range: range))
+            }
+        }
+        return result
     }
 
     private static func seconds(_ text: String, flag: String, minimum: Double) throws(ArgumentError) -> Duration {

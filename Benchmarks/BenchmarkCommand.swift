@@ -6,4 +6,12 @@ enum BenchmarkCommand {
     case echo(EchoOptions)
     /// Run the RPC benchmark with these options.
     case rpc(RpcOptions)
+    /// Run the naming registration benchmark with these options.
+    case register(RegisterOptions)
+    /// Run the naming push-latency benchmark with these options.
+    case push(PushLatencyOptions)
+    /// Run the naming memory benchmark with these options.
+    case memory(MemoryOptions)
+    /// Run the memory benchmark's client process (started by `memory`, not by hand).
+    case memoryClients(MemoryClientOptions)
 }

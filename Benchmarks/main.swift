@@ -1,6 +1,6 @@
 import Foundation
 
-// nacos-bench: transport benchmarks for swift-nacos. See docs/benchmarks.md and `nacos-bench --help`.
+// nacos-bench: transport, RPC and naming benchmarks for swift-nacos. See docs/benchmarks.md and `nacos-bench --help`.
 
 let command: BenchmarkCommand
 do {
@@ -25,6 +25,34 @@ case .rpc(let options):
         _ = try await RpcBenchmark(options: options).run()
     } catch {
         FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .register(let options):
+    do {
+        _ = try await RegisterBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .push(let options):
+    do {
+        _ = try await PushLatencyBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .memory(let options):
+    do {
+        _ = try await MemoryBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .memoryClients(let options):
+    do {
+        try await MemoryClientCommand(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench memory-clients: error: \(error)\n".utf8))
         exit(1)
     }
 }

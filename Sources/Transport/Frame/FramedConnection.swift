@@ -25,6 +25,10 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
     private static let coalesceLimit = 16 * 1024
     /// The coalescing buffer is handed to the stream once it holds this much.
     private static let coalescedChunk = 64 * 1024
+    /// The largest coalescing buffer a connection keeps between batches; a larger one (grown by a burst or
+    /// one big frame) is dropped once written, so ten thousand idle connections do not each hold the
+    /// high-water mark of their busiest moment.
+    private static let retainedCoalescingCapacity = 1024
 
     let id: UInt64
     let eventLoop: NacosEventLoop
@@ -191,7 +195,11 @@ internal final class FramedConnection: NacosConnection, NacosStreamHandler, @unc
                 for completion in completions { completion(result) }
             }
         output.write(self.coalesced, completion: completion)
-        self.coalesced.moveReaderIndex(to: self.coalesced.writerIndex)
+        if self.coalesced.capacity > Self.retainedCoalescingCapacity {
+            self.coalesced = NacosByteBuffer()
+        } else {
+            self.coalesced.moveReaderIndex(to: self.coalesced.writerIndex)
+        }
     }
 
     private func flushCoalesced() {
