@@ -186,6 +186,9 @@ struct RpcClientHealthTests {
             }
             var configuration = scope.clientConfiguration([try fake.address])
             configuration.keepAliveTime = .seconds(60)
+            // Each retry waits 100 ms for the reconnect (as Java's does); a loaded 2-core CI machine can take
+            // longer than three such waits to reconnect, so allow more waits than the default three.
+            configuration.retryTimes = 20
             let client = scope.makeClient(configuration, transport: .inMemory)
             let recorder = ClientEventRecorder(client)
             #expect(await client.start())
