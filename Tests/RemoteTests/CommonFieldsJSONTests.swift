@@ -2,8 +2,8 @@ import NacosRemote
 import NacosTransport
 import Testing
 
-/// The fast path of `NacosJSON` for common-fields messages must be invisible: the same bodies out, the same
-/// messages in, and the same leniency (it gives way to Foundation for anything it does not handle).
+/// The fast codec of common-fields messages must be invisible: the same bodies out, the same messages in,
+/// and the same leniency as the Codable path.
 @Suite("Common-fields JSON fast path")
 struct CommonFieldsJSONTests {
     @Test func writesWhatJacksonWrites() throws {

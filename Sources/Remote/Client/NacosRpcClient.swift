@@ -507,16 +507,8 @@ public final class NacosRpcClient: Sendable {
 
     /// The body's `requestId`, read without knowing the request type.
     private static func requestId(in payload: NacosPayload) -> String? {
-        if let members = FlatJSONObject.parse(payload.body) {
-            for (key, value) in members where key == "requestId" {
-                if case .string(let id) = value { return id }
-            }
-            return nil
-        }
-        struct RequestIdOnly: Decodable {
-            var requestId: String?
-        }
-        return try? NacosJSON.decode(RequestIdOnly.self, from: payload.body).requestId
+        guard let object = try? NacosJSONParser.parseObject(payload.body) else { return nil }
+        return try? object.string("requestId")
     }
 
 }

@@ -13,7 +13,6 @@ public enum NacosJSON {
     ///
     /// - Throws: `NacosRemoteError` with code `encodingFailed` when the value cannot be encoded.
     public static func encode(_ value: some Encodable) throws(NacosRemoteError) -> NacosByteBuffer {
-        if let fast = CommonFieldsJSON.encode(value) { return fast }
         if let codable = value as? any NacosFastJSONCodable {
             var writer = NacosJSONWriter()
             codable.writeJSON(to: &writer)
@@ -33,7 +32,6 @@ public enum NacosJSON {
     ///
     /// - Throws: `NacosRemoteError` with code `malformedBody` naming the type and the failing field.
     public static func decode<T: Decodable>(_ type: T.Type, from body: NacosByteBuffer) throws(NacosRemoteError) -> T {
-        if let fast = CommonFieldsJSON.decode(type, from: body) { return fast }
         if let codableType = type as? any NacosFastJSONCodable.Type {
             do {
                 let object = try NacosJSONParser.parseObject(body)

@@ -81,10 +81,22 @@ internal enum NacosRequestCommonKeys: String, CodingKey {
     case module
 }
 
-/// A request with no fields beyond the common ones, decoded and encoded by this protocol's extension.
-public protocol NacosCommonFieldsRequest: NacosRequest {}
+/// A request with no fields beyond the common ones, decoded and encoded by this protocol's extension
+/// (with both Foundation's `Codable` and the fast JSON codec).
+public protocol NacosCommonFieldsRequest: NacosRequest, NacosFastJSONCodable {}
 
 extension NacosCommonFieldsRequest {
+    /// Reads the request from a parsed JSON body: `requestId` and `headers`.
+    public init(jsonObject object: NacosJSONObject) throws(NacosRemoteError) {
+        self.init()
+        try self.readCommonFields(from: object)
+    }
+
+    /// Writes the request as its JSON body: `headers`, `module`, and `requestId` when set.
+    public func writeJSON(to writer: inout NacosJSONWriter) {
+        writer.object { writer in self.writeCommonFields(to: &writer) }
+    }
+
     /// Decodes the request from its JSON body, tolerating unknown fields and `null`s.
     public init(from decoder: any Decoder) throws {
         self.init()

@@ -68,12 +68,23 @@ internal enum NacosResponseCommonKeys: String, CodingKey {
 ///
 /// Conforming types declare only their stored common fields and `init()`; the lenient decoding and the
 /// `nil`-omitting encoding are shared here instead of written out in every type.
-public protocol NacosCommonFieldsResponse: NacosResponse {
+public protocol NacosCommonFieldsResponse: NacosResponse, NacosFastJSONCodable {
     /// Creates a successful response with every field at its default.
     init()
 }
 
 extension NacosCommonFieldsResponse {
+    /// Reads the response from a parsed JSON body: the common fields only.
+    public init(jsonObject object: NacosJSONObject) throws(NacosRemoteError) {
+        self.init()
+        try self.readCommonFields(from: object)
+    }
+
+    /// Writes the response as its JSON body, omitting `nil` fields.
+    public func writeJSON(to writer: inout NacosJSONWriter) {
+        writer.object { writer in self.writeCommonFields(to: &writer) }
+    }
+
     /// Decodes the response from its JSON body, tolerating unknown fields, `null`s and coerced scalars.
     public init(from decoder: any Decoder) throws {
         self.init()
