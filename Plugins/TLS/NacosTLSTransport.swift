@@ -14,7 +14,7 @@ public import NacosTransport
 ///
 /// With `allowPlaintext`, listeners also accept plaintext clients on the same port (Nacos's compatibility
 /// mode, see `NacosOptionalTLSStreamLayer`); outgoing connections always use TLS.
-public struct NacosTLSTransport: NacosTransport {
+public struct NacosTLSTransport: NacosStreamTransport {
     /// The TLS settings.
     public let tls: NacosTLSConfiguration
     /// Whether listeners also accept plaintext clients.
@@ -82,5 +82,30 @@ public struct NacosTLSTransport: NacosTransport {
     /// configuration's `handshakeTimeout` the handshake.
     public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
         try await self.tcp.connect(to: address, timeout: timeout)
+    }
+
+    /// Accepts TLS (and, with `allowPlaintext`, plaintext) streams on `address`; each handler sees its stream
+    /// become active once the handshake has completed.
+    public func listenStreams(
+        on address: NacosSocketAddress,
+        makeHandler: @escaping @Sendable (NacosEventLoop) -> any NacosStreamHandler
+    ) async throws -> any NacosListener {
+        if !self.tls.canServe {
+            throw NacosTransportError(
+                .invalidConfiguration,
+                "a TLS listener needs certificateChain and privateKey in its NacosTLSConfiguration"
+            )
+        }
+        return try await self.tcp.listenStreams(on: address, makeHandler: makeHandler)
+    }
+
+    /// Connects to `address` and hands the decrypted stream to the handler `makeHandler` returns, active
+    /// once the handshake has completed.
+    public func connectStream(
+        to address: NacosSocketAddress,
+        timeout: Duration?,
+        makeHandler: (NacosEventLoop) -> any NacosStreamHandler
+    ) throws {
+        try self.tcp.connectStream(to: address, timeout: timeout, makeHandler: makeHandler)
     }
 }

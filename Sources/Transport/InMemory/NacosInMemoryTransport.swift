@@ -6,9 +6,10 @@ import Synchronization
 /// name (`NacosSocketAddress.inMemory("name")`) in this transport instance; connections behave like TCP
 /// ones (ordering, writability, hard limits, half-close, close) and run through the same frame layer and
 /// optional stream layer, so even TLS can run over it.
-public final class NacosInMemoryTransport: NacosTransport {
+public final class NacosInMemoryTransport: NacosStreamTransport {
     private struct Endpoint: Sendable {
-        let acceptor: @Sendable (any NacosConnection) -> Void
+        /// Makes the handler of an accepted pipe end (below any stream layer) for the loop that owns it.
+        let makeHandler: @Sendable (NacosEventLoop) -> any NacosStreamHandler
     }
 
     /// The loops that run the connections.
@@ -42,6 +43,23 @@ public final class NacosInMemoryTransport: NacosTransport {
         on address: NacosSocketAddress,
         acceptor: @escaping @Sendable (any NacosConnection) -> Void
     ) async throws -> any NacosListener {
+        let configuration = self.configuration
+        let logger = self.logger
+        return try await self.listenStreams(on: address) { loop in
+            FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
+                if case .success(let connection) = result {
+                    acceptor(connection)
+                }
+            }
+        }
+    }
+
+    /// Registers a listener whose accepted pipe ends are handed to handlers from `makeHandler` as raw byte
+    /// streams (beneath the transport's stream layer, if any).
+    public func listenStreams(
+        on address: NacosSocketAddress,
+        makeHandler: @escaping @Sendable (NacosEventLoop) -> any NacosStreamHandler
+    ) async throws -> any NacosListener {
         try self.configuration.validate()
         let name: String
         if address.family == .inMemory && !address.host.isEmpty {
@@ -53,13 +71,36 @@ public final class NacosInMemoryTransport: NacosTransport {
             guard endpoints[name] == nil else {
                 throw NacosTransportError(.invalidAddress, "in-memory address '\(name)' is already in use")
             }
-            endpoints[name] = Endpoint(acceptor: acceptor)
+            endpoints[name] = Endpoint(makeHandler: makeHandler)
         }
         return InMemoryListener(transport: self, localAddress: .inMemory(name))
     }
 
     /// Opens a pipe to the listener registered under the address's name.
     public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
+        let configuration = self.configuration
+        let logger = self.logger
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
+            do {
+                try self.connectStream(to: address, timeout: timeout) { loop in
+                    FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
+                        continuation.resume(with: result.map { $0 as any NacosConnection })
+                    }
+                }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Opens a pipe to the listener registered under the address's name and hands this end, as a raw byte
+    /// stream, to the handler `makeHandler` returns; the handler learns the outcome from `streamActive` or
+    /// `streamClosed`.
+    public func connectStream(
+        to address: NacosSocketAddress,
+        timeout: Duration?,
+        makeHandler: (NacosEventLoop) -> any NacosStreamHandler
+    ) throws {
         try self.configuration.validate()
         guard !self.group.isShutDown else {
             throw NacosTransportError(.shutDown, "the event loop group has been shut down")
@@ -72,36 +113,26 @@ public final class NacosInMemoryTransport: NacosTransport {
         let configuration = self.configuration
         let logger = self.logger
         let clientAddress = NacosSocketAddress.inMemory("\(address.host)#client-\(self.nextName.wrappingAdd(1, ordering: .relaxed).newValue)")
-
-        let serverFramed = FramedConnection(eventLoop: serverLoop, configuration: configuration, logger: logger) { result in
-            if case .success(let connection) = result {
-                endpoint.acceptor(connection)
-            }
-        }
+        let serverHandler = endpoint.makeHandler(serverLoop)
         let serverEnd = InMemoryStreamEndpoint(
             eventLoop: serverLoop,
             localAddress: address,
             remoteAddress: clientAddress,
-            handler: self.streamLayer?.makeHandler(wrapping: serverFramed, role: .server, logger: logger) ?? serverFramed,
+            handler: self.streamLayer?.makeHandler(wrapping: serverHandler, role: .server, logger: logger) ?? serverHandler,
             configuration: configuration
         )
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
-            let clientFramed = FramedConnection(eventLoop: clientLoop, configuration: configuration, logger: logger) { result in
-                continuation.resume(with: result.map { $0 as any NacosConnection })
-            }
-            let clientEnd = InMemoryStreamEndpoint(
-                eventLoop: clientLoop,
-                localAddress: clientAddress,
-                remoteAddress: address,
-                handler: self.streamLayer?.makeHandler(wrapping: clientFramed, role: .client(serverName: nil), logger: logger)
-                    ?? clientFramed,
-                configuration: configuration
-            )
-            InMemoryStreamEndpoint.pair(clientEnd, serverEnd)
-            guard serverLoop.submit({ serverEnd.activate() }), clientLoop.submit({ clientEnd.activate() }) else {
-                continuation.resume(throwing: NacosTransportError(.shutDown, "the event loop group has been shut down"))
-                return
-            }
+        let clientHandler = makeHandler(clientLoop)
+        let clientEnd = InMemoryStreamEndpoint(
+            eventLoop: clientLoop,
+            localAddress: clientAddress,
+            remoteAddress: address,
+            handler: self.streamLayer?.makeHandler(wrapping: clientHandler, role: .client(serverName: nil), logger: logger)
+                ?? clientHandler,
+            configuration: configuration
+        )
+        InMemoryStreamEndpoint.pair(clientEnd, serverEnd)
+        guard serverLoop.submit({ serverEnd.activate() }), clientLoop.submit({ clientEnd.activate() }) else {
+            throw NacosTransportError(.shutDown, "the event loop group has been shut down")
         }
     }
 

@@ -2,7 +2,7 @@
 ///
 /// An optional stream layer (TLS, protocol sniffing) sits between each socket and its frames; the TLS
 /// plug-in is this transport with a TLS layer.
-public struct NacosTCPTransport: NacosTransport {
+public struct NacosTCPTransport: NacosStreamTransport {
     /// The loops that own the sockets.
     public let group: NacosEventLoopGroup
     /// Limits and timeouts.
@@ -30,6 +30,26 @@ public struct NacosTCPTransport: NacosTransport {
         on address: NacosSocketAddress,
         acceptor: @escaping @Sendable (any NacosConnection) -> Void
     ) async throws -> any NacosListener {
+        let configuration = self.configuration
+        let logger = self.logger
+        return try await self.listenStreams(on: address) { childLoop in
+            FramedConnection(eventLoop: childLoop, configuration: configuration, logger: logger) { result in
+                switch result {
+                case .success(let connection):
+                    acceptor(connection)
+                case .failure(let error):
+                    logger.debug("an incoming connection on \(address) failed before it was established: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Binds `address` and hands each accepted socket, as a raw byte stream beneath the stream layer, to a
+    /// handler from `makeHandler`.
+    public func listenStreams(
+        on address: NacosSocketAddress,
+        makeHandler: @escaping @Sendable (NacosEventLoop) -> any NacosStreamHandler
+    ) async throws -> any NacosListener {
         try self.configuration.validate()
         try self.checkRunning()
         let loop = self.group.next()
@@ -45,15 +65,8 @@ public struct NacosTCPTransport: NacosTransport {
                 configuration: configuration,
                 logger: logger
             ) { childLoop in
-                let framed = FramedConnection(eventLoop: childLoop, configuration: configuration, logger: logger) { result in
-                    switch result {
-                    case .success(let connection):
-                        acceptor(connection)
-                    case .failure(let error):
-                        logger.debug("an incoming connection on \(address) failed before it was established: \(error)")
-                    }
-                }
-                return layer?.makeHandler(wrapping: framed, role: .server, logger: logger) ?? framed
+                let handler = makeHandler(childLoop)
+                return layer?.makeHandler(wrapping: handler, role: .server, logger: logger) ?? handler
             }
         }
         return TCPListener(server: server)
@@ -61,6 +74,28 @@ public struct NacosTCPTransport: NacosTransport {
 
     /// Connects to `address`; with a stream layer, returns once that layer is ready (TLS: after the handshake).
     public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
+        let configuration = self.configuration
+        let logger = self.logger
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
+            do {
+                try self.connectStream(to: address, timeout: timeout) { loop in
+                    FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
+                        continuation.resume(with: result.map { $0 as any NacosConnection })
+                    }
+                }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Connects to `address` and hands the socket, as a raw byte stream beneath the stream layer, to the
+    /// handler `makeHandler` returns (made on the loop that owns the socket).
+    public func connectStream(
+        to address: NacosSocketAddress,
+        timeout: Duration?,
+        makeHandler: (NacosEventLoop) -> any NacosStreamHandler
+    ) throws {
         try self.configuration.validate()
         try self.checkRunning()
         guard address.family != .inMemory else {
@@ -69,26 +104,22 @@ public struct NacosTCPTransport: NacosTransport {
         let loop = self.group.next()
         let configuration = self.configuration
         let logger = self.logger
-        let layer = self.streamLayer
+        let inner = makeHandler(loop)
+        let handler = self.streamLayer?.makeHandler(wrapping: inner, role: .client(serverName: address.host), logger: logger) ?? inner
         let connectTimeout = timeout ?? configuration.connectTimeout
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
-            let accepted = loop.submit {
-                let framed = FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
-                    continuation.resume(with: result.map { $0 as any NacosConnection })
-                }
-                let handler = layer?.makeHandler(wrapping: framed, role: .client(serverName: address.host), logger: logger) ?? framed
-                SocketChannel.connect(
-                    to: address,
-                    timeout: connectTimeout,
-                    eventLoop: loop,
-                    handler: handler,
-                    configuration: configuration,
-                    logger: logger
-                )
-            }
-            if !accepted {
-                continuation.resume(throwing: NacosTransportError(.shutDown, "the event loop group has been shut down"))
-            }
+        let box = LoopHandoff(handler)
+        let accepted = loop.submit {
+            SocketChannel.connect(
+                to: address,
+                timeout: connectTimeout,
+                eventLoop: loop,
+                handler: box.value,
+                configuration: configuration,
+                logger: logger
+            )
+        }
+        if !accepted {
+            throw NacosTransportError(.shutDown, "the event loop group has been shut down")
         }
     }
 
