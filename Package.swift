@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "NacosNamingAPI", targets: ["NacosNamingAPI"]),
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
+        .library(name: "NacosHTTP", targets: ["NacosHTTP"]),
+        .library(name: "NacosServer", targets: ["NacosServer"]),
+        .executable(name: "nacos-server", targets: ["nacos-server"]),
         .executable(name: "nacos-bench", targets: ["nacos-bench"]),
     ],
     targets: [
@@ -47,9 +50,26 @@ let package = Package(
             dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
             path: "Sources/NamingClient"
         ),
+        // HTTP/1.1 over any stream transport: parser, router, client, the Open API v1/v2, ops and metrics.
+        .target(
+            name: "NacosHTTP",
+            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming"],
+            path: "Plugins/HTTP"
+        ),
+        // A whole node as a library: configuration, wiring of transports, registry and HTTP, shutdown.
+        .target(
+            name: "NacosServer",
+            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosHTTP"],
+            path: "Sources/Server"
+        ),
+        // The server executable: command line, signals, exit codes.
+        .executableTarget(name: "nacos-server", dependencies: ["NacosServer", "NacosTransport"], path: "Sources/ServerMain"),
         .executableTarget(
             name: "nacos-bench",
-            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient"],
+            dependencies: [
+                "NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient", "NacosHTTP",
+                "NacosServer",
+            ],
             path: "Benchmarks"
         ),
         // Example: one embedded registry, a provider that registers itself, a consumer that follows it.
@@ -89,6 +109,19 @@ let package = Package(
             name: "NacosClientTests",
             dependencies: ["NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
             path: "Tests/NamingClientTests"
+        ),
+        .testTarget(
+            name: "NacosHTTPTests",
+            dependencies: ["NacosHTTP", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            path: "Tests/HTTPTests"
+        ),
+        .testTarget(
+            name: "NacosServerTests",
+            dependencies: [
+                "NacosServer", "NacosHTTP", "NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport",
+                "NacosTLS", "NacosTestKit", "nacos-server",
+            ],
+            path: "Tests/ServerTests"
         ),
     ],
     swiftLanguageModes: [.v6]
