@@ -1,4 +1,6 @@
+import Foundation
 import NacosServer
 
-// Filled in by the server wiring; see Sources/Server.
-print("nacos-server: HTTP \(NacosServerPorts(http: 8848).http)")
+// Everything but the exit lives in NacosServer, so that tests and embedders can run the same code.
+let status = await NacosServerLauncher.run(arguments: Array(CommandLine.arguments.dropFirst()))
+exit(status)

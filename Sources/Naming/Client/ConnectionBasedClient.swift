@@ -16,11 +16,12 @@ public final class ConnectionBasedClient: Client {
     /// Connection clients are always ephemeral.
     public var isEphemeral: Bool { true }
 
-    /// Creates the client of connection `connectionId`.
-    public init(connectionId: String, isNative: Bool, now: Int64) {
+    /// Creates the client of connection `connectionId`; its instances and subscriptions are counted in
+    /// `counters`.
+    public init(connectionId: String, isNative: Bool, now: Int64, counters: ClientCounters? = nil) {
         self.clientId = connectionId
         self.isNative = isNative
-        self.storage = ClientStorage(now: now)
+        self.storage = ClientStorage(now: now, counters: counters)
     }
 
     /// When a peer last renewed this client.

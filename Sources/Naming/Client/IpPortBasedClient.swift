@@ -12,13 +12,14 @@ public final class IpPortBasedClient: Client {
     /// The client's data.
     public let storage: ClientStorage
 
-    /// Creates the client with id `clientId` (`ip:port#true|false`).
-    public init(clientId: String, now: Int64) {
+    /// Creates the client with id `clientId` (`ip:port#true|false`); its instances and subscriptions are
+    /// counted in `counters`.
+    public init(clientId: String, now: Int64, counters: ClientCounters? = nil) {
         self.clientId = clientId
         let parts = Self.parse(clientId)
         self.responsibleId = parts.address
         self.isEphemeral = parts.ephemeral
-        self.storage = ClientStorage(now: now)
+        self.storage = ClientStorage(now: now, counters: counters)
     }
 
     /// The id of the ip:port client for `address` (`ip:port`): `ip:port#true` or `ip:port#false`.

@@ -125,8 +125,11 @@ public final class ClientOperationService: Sendable {
         client.refreshRevision()
     }
 
-    /// Records a beat from the ephemeral ip:port instance `ip:port` in `cluster` of `service`: renews its
-    /// beat time and marks it healthy again. Returns `false` when no such instance is registered.
+    /// Records a beat from the ephemeral ip:port instance `ip:port` of `service`: renews its beat time and
+    /// marks it healthy again. Returns `false` when no such instance is registered.
+    ///
+    /// The instance is matched by address only, as Nacos's `ClientBeatProcessorV2` does (an ip:port client
+    /// publishes one instance per service); `cluster` is accepted for the caller's convenience.
     @discardableResult
     public func beat(service: Service, ip: String, port: Int, cluster: String?) -> Bool {
         let clientId = IpPortBasedClient.clientId(address: "\(ip):\(port)", ephemeral: true)
@@ -134,12 +137,11 @@ public final class ClientOperationService: Sendable {
             let client = self.clients.ephemeralIpPortClients.ipPortClient(clientId)
         else { return false }
         let now = self.clock.nowMillis()
-        let clusterName = NamingDefaults.cluster(cluster)
         var found = false
         var revived = false
         client.storage.updatePublication(of: singleton) { publication in
             publication = publication.mapInstances { info in
-                guard info.ip == ip, info.port == port, info.cluster == clusterName else { return }
+                guard info.ip == ip, info.port == port else { return }
                 found = true
                 info.lastHeartBeatTime = now
                 if !info.healthy {
@@ -227,6 +229,7 @@ public final class ClientOperationService: Sendable {
             changed.append(service)
         }
         self.events.publish(.clientRelease(clientId: client.clientId, isNative: isNative))
+        client.storage.release()
         for service in changed {
             self.storage.invalidate(service)
             self.services.markChanged(service, incrementRevision: true, now: now)

@@ -8,11 +8,12 @@ public struct NamingConfiguration: Sendable {
     public var pushTimeout: Duration = .seconds(5)
     /// How long after a failed push it is retried, while the subscription lives (1 s).
     public var pushRetryDelay: Duration = .seconds(1)
-    /// Whether changes are pushed at all (switch `pushEnabled`).
+    /// Whether changes are pushed at all: the initial value of switch `pushEnabled`.
     public var pushEnabled = true
     /// The most pushes in flight per subscriber connection; more wait their turn on that connection only.
     public var maxInFlightPushesPerSubscriber = 64
-    /// The `cacheMillis` put in every ServiceInfo (10 s).
+    /// The `cacheMillis` put in every ServiceInfo (10 s): the initial value of switch
+    /// `defaultPushCacheMillis`.
     public var pushCacheMillis: Int64 = 10_000
 
     /// How often expired clients are removed (5 s).
@@ -32,14 +33,31 @@ public struct NamingConfiguration: Sendable {
     /// Whether instances past their delete timeout are removed (`nacos.naming.expireInstance`).
     public var expireInstance = true
 
-    /// Whether persistent instances are actively health-checked.
+    /// Whether beats are checked and persistent instances actively health-checked: the initial value of
+    /// switch `healthCheckEnabled`.
     public var healthCheckEnabled = true
     /// How often each persistent instance is TCP-checked.
     public var healthCheckInterval: Duration = .seconds(5)
     /// How long a TCP health-check connect may take (500 ms).
     public var healthCheckConnectTimeout: Duration = .milliseconds(500)
-    /// How many consecutive opposite results flip an instance's health (3).
+    /// How many consecutive opposite results flip an instance's health (3): the initial value of switch
+    /// `checkTimes`.
     public var healthCheckFlipThreshold = 3
+    /// The beat interval told to 1.x clients (5 s): the initial value of switch `clientBeatInterval`.
+    public var clientBeatInterval: Duration = .seconds(5)
+    /// Whether 1.x clients may send light beats: the initial value of switch `lightBeatEnabled`.
+    public var lightBeatEnabled = true
+    /// Whether HTTP registrations without `ephemeral` are ephemeral: the initial value of switch
+    /// `defaultInstanceEphemeral`.
+    public var defaultInstanceEphemeral = true
+    /// Whether Distro replication is on: the initial value of switch `distroEnabled`.
+    public var distroEnabled = true
+
+    /// How long an instance overlay (`InstanceMetadata`) outlives its instance before the expired-client
+    /// cleaner removes it (60 s, Nacos's `expiredMetadataExpiredTime`).
+    public var expiredMetadataExpiredTime: Duration = .seconds(60)
+    /// The most instance overlays the registry keeps; updates that would add more are refused.
+    public var maxInstanceMetadataCount = 100_000
 
     /// The most characters of metadata keys plus values one instance may carry (1024).
     public var maxMetadataLength = 1024

@@ -31,8 +31,19 @@ public final class NamingRegistry: Sendable {
     public let beatChecker: EphemeralBeatChecker
     /// The active checker of persistent instances.
     public let healthChecker: PersistentHealthChecker
+    /// The live switches (`GET|PUT /operator/switches`), initialised from `configuration`.
+    public let switches: NamingSwitches
+    /// The instance overlays of every service.
+    public let instanceMetadata: InstanceMetadataStore
+    /// The instance operations of the HTTP API (overlays, detail, beats, manual health, UDP subscribers).
+    public let instanceOperator: InstanceOperator
+    /// The service operations of the HTTP API (create, update, delete, detail, list, clusters, subscribers).
+    public let serviceOperator: ServiceOperator
+    /// Read-only views of clients for the client API.
+    public let clientInfo: ClientInfoService
 
-    private let clock: any NacosClock
+    /// The clock every timer and timestamp of the registry uses.
+    public let clock: any NacosClock
     private let logger: NacosLogger
     private let tasks = Mutex<(started: Bool, running: [Task<Void, Never>])>((false, []))
 
@@ -44,17 +55,22 @@ public final class NamingRegistry: Sendable {
     ///   - pushExecutor: how pushes are sent; by default over `connectionManager`'s connections.
     ///   - healthProber: how persistent instances are checked; by default a TCP connect through
     ///     `NacosTCPTransport` on the shared event loops.
+    ///   - udpExecutor: how ip:port subscribers (1.x clients listing with a UDP port) are pushed; by
+    ///     default they are not.
     public init(
         configuration: NamingConfiguration = NamingConfiguration(),
         connectionManager: NacosConnectionManager,
         clock: any NacosClock = NacosSystemClock(),
         logger: NacosLogger = NacosLogger(label: "nacos.naming"),
         pushExecutor: (any PushExecutor)? = nil,
-        healthProber: (any HealthProber)? = nil
+        healthProber: (any HealthProber)? = nil,
+        udpExecutor: (any PushExecutor)? = nil
     ) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        let switches = NamingSwitches(SwitchDomain(configuration: configuration))
+        let instanceMetadata = InstanceMetadataStore(limit: configuration.maxInstanceMetadataCount)
         let services = ServiceManager()
         let indexes = ClientServiceIndexesManager()
         let events = RegistryEventBus(capacity: configuration.eventQueueCapacity, logger: logger)
@@ -67,7 +83,13 @@ public final class NamingRegistry: Sendable {
             ephemeralIpPortClients: IpPortClientManager(ephemeral: true, configuration: configuration, clock: clock),
             persistentIpPortClients: IpPortClientManager(ephemeral: false, configuration: configuration, clock: clock)
         )
-        let storage = ServiceStorage(indexes: indexes, clients: clients, services: services, configuration: configuration)
+        let storage = ServiceStorage(
+            indexes: indexes,
+            clients: clients,
+            services: services,
+            switches: switches,
+            instanceMetadata: instanceMetadata
+        )
         let operations = ClientOperationService(
             services: services,
             indexes: indexes,
@@ -77,6 +99,8 @@ public final class NamingRegistry: Sendable {
             clock: clock
         )
         releaser.operations = operations
+        self.switches = switches
+        self.instanceMetadata = instanceMetadata
         self.services = services
         self.indexes = indexes
         self.clients = clients
@@ -89,20 +113,47 @@ public final class NamingRegistry: Sendable {
             indexes: indexes,
             clients: clients,
             executor: pushExecutor ?? RpcPushExecutor(connections: connectionManager),
+            udpExecutor: udpExecutor,
+            switches: switches,
             clock: clock,
             logger: logger
         )
         self.beatChecker = EphemeralBeatChecker(
             clients: clients.ephemeralIpPortClients,
             operations: operations,
-            configuration: configuration
+            configuration: configuration,
+            switches: switches,
+            instanceMetadata: instanceMetadata
         )
         self.healthChecker = PersistentHealthChecker(
             clients: clients.persistentIpPortClients,
             operations: operations,
             prober: healthProber ?? TCPHealthProber(transport: NacosTCPTransport(group: .shared, logger: logger)),
-            configuration: configuration
+            configuration: configuration,
+            switches: switches,
+            services: services
         )
+        self.instanceOperator = InstanceOperator(
+            configuration: configuration,
+            services: services,
+            storage: storage,
+            clients: clients,
+            operations: operations,
+            instanceMetadata: instanceMetadata,
+            switches: switches,
+            events: events,
+            clock: clock
+        )
+        self.serviceOperator = ServiceOperator(
+            services: services,
+            indexes: indexes,
+            storage: storage,
+            clients: clients,
+            instanceMetadata: instanceMetadata,
+            events: events,
+            clock: clock
+        )
+        self.clientInfo = ClientInfoService(clients: clients, indexes: indexes, connections: connectionManager)
         connectionManager.addListener(connectionClients)
     }
 
@@ -122,8 +173,9 @@ public final class NamingRegistry: Sendable {
         }
     }
 
-    /// Starts pushing on events and runs the periodic work: the expired-client cleaner, the beat checker,
-    /// the persistent health checks and the empty-service cleaner. Later calls do nothing.
+    /// Starts pushing on events and runs the periodic work: the expired-client and expired-metadata
+    /// cleaner, the beat checker, the persistent health checks and the empty-service cleaner (the checks
+    /// do nothing while the switch `healthCheckEnabled` is off). Later calls do nothing.
     public func start() {
         let first = self.tasks.withLock { tasks in
             defer { tasks.started = true }
@@ -138,16 +190,21 @@ public final class NamingRegistry: Sendable {
             }
         }) { event in push.handle(event) }
         let configuration = self.configuration
-        var started: [Task<Void, Never>] = [
-            self.repeating(every: configuration.expiredClientCleanInterval) { registry in registry.cleanExpiredClients() },
+        let started: [Task<Void, Never>] = [
+            self.repeating(every: configuration.expiredClientCleanInterval) { registry in
+                registry.cleanExpiredClients()
+                registry.cleanExpiredMetadata()
+            },
             self.repeating(every: configuration.beatCheckInterval) { registry in
                 registry.beatChecker.checkOnce(now: registry.clock.nowMillis())
             },
             self.repeating(every: configuration.emptyServiceCleanInterval) { registry in registry.cleanEmptyServices() },
+            self.repeating(every: configuration.healthCheckInterval) { registry in
+                let switches = registry.switches.current
+                guard switches.healthCheckEnabled || !switches.healthCheckWhiteList.isEmpty else { return }
+                await registry.healthChecker.checkOnce()
+            },
         ]
-        if configuration.healthCheckEnabled {
-            started.append(self.repeating(every: configuration.healthCheckInterval) { registry in await registry.healthChecker.checkOnce() })
-        }
         self.tasks.withLock { $0.running += started }
     }
 
@@ -173,6 +230,51 @@ public final class NamingRegistry: Sendable {
         return expired.map(\.clientId)
     }
 
+    /// Removes instance overlays whose instance has been gone for `expiredMetadataExpiredTime` (Nacos's
+    /// `ExpiredMetadataCleaner`): a pass marks overlays without a published instance, a later pass removes
+    /// those still missing after the expiry, and an instance that comes back unmarks its overlay. Returns
+    /// the removed overlays.
+    @discardableResult
+    public func cleanExpiredMetadata() -> [(service: Service, metadataId: String)] {
+        self.instanceMetadata.expire(
+            now: self.clock.nowMillis(),
+            expiry: self.configuration.expiredMetadataExpiredTime.wholeMilliseconds
+        ) { service in
+            Set(self.storage.instances(of: service).lazy.map { instance in
+                InstanceMetadata.metadataId(ip: instance.ip, port: instance.port, cluster: instance.effectiveClusterName)
+            })
+        }
+    }
+
+    /// The registry's counts (`GET /operator/metrics`): from counters, except that the ip:port clients are
+    /// asked whether this node is responsible for them.
+    public var metrics: NamingMetrics {
+        let connections = self.clients.connectionClients
+        let ephemeral = self.clients.ephemeralIpPortClients
+        let persistent = self.clients.persistentIpPortClients
+        var responsibleClients = connections.nativeClientCount
+        var responsibleInstances = connections.nativeCounters.instanceCount
+        for client in ephemeral.allClients + persistent.allClients where self.clients.isResponsible(client) {
+            responsibleClients += 1
+            responsibleInstances += client.storage.instanceCount
+        }
+        let counters = [connections.nativeCounters, connections.syncedCounters, ephemeral.counters, persistent.counters]
+        let connectionCount = connections.clientCount
+        let ephemeralCount = ephemeral.clientCount
+        let persistentCount = persistent.clientCount
+        return NamingMetrics(
+            serviceCount: self.services.serviceCount,
+            instanceCount: counters.reduce(0) { $0 + $1.instanceCount },
+            subscribeCount: counters.reduce(0) { $0 + $1.subscriptionCount },
+            clientCount: connectionCount + ephemeralCount + persistentCount,
+            connectionBasedClientCount: connectionCount,
+            ephemeralIpPortClientCount: ephemeralCount,
+            persistentIpPortClientCount: persistentCount,
+            responsibleClientCount: responsibleClients,
+            responsibleInstanceCount: responsibleInstances
+        )
+    }
+
     /// Removes services that have had no publisher for `emptyServiceExpiredTime` (Nacos's
     /// `EmptyServiceAutoCleanerV2`); returns them.
     @discardableResult
@@ -187,6 +289,7 @@ public final class NamingRegistry: Sendable {
             self.indexes.removeEmptyPublisherIndex(record.service)
             self.services.remove(record.service)
             self.storage.remove(record.service)
+            self.instanceMetadata.removeAll(of: record.service)
             removed.append(record.service)
         }
         return removed

@@ -72,6 +72,34 @@ public final class ServiceManager: Sendable {
         }
     }
 
+    /// Creates `service` (with its own `ephemeral` flag) carrying `metadata`; returns `false`, changing
+    /// nothing, when the service already exists.
+    public func create(_ service: Service, metadata: ServiceMetadata, now: Int64) -> Bool {
+        self.state.withLock { state in
+            guard state.records[service] == nil else { return false }
+            state.records[service] = Record(service: service, revision: 1, lastUpdatedTime: now, metadata: metadata)
+            state.namespaces[service.namespace, default: []].insert(service)
+            return true
+        }
+    }
+
+    /// Changes the metadata of an existing `service` in one step, starting from its metadata or, when none
+    /// was set, the defaults with the service's `ephemeral` flag; increments the revision. Returns the new
+    /// metadata, or `nil` (changing nothing) when the service does not exist.
+    @discardableResult
+    public func updateMetadata(of service: Service, now: Int64, _ change: (inout ServiceMetadata) -> Void) -> ServiceMetadata? {
+        self.state.withLock { state in
+            guard var record = state.records[service] else { return nil }
+            var metadata = record.metadata ?? ServiceMetadata(ephemeral: record.service.ephemeral)
+            change(&metadata)
+            record.metadata = metadata
+            record.revision &+= 1
+            record.lastUpdatedTime = now
+            state.records[service] = record
+            return metadata
+        }
+    }
+
     /// The metadata of `service`, or `nil` when none was set.
     public func metadata(of service: Service) -> ServiceMetadata? {
         self.state.withLock { $0.records[service]?.metadata }

@@ -4,6 +4,9 @@ import Synchronization
 /// Builds a service's `ServiceInfo` from its publishers (Nacos's `ServiceStorage` plus
 /// `ServiceUtil.selectInstancesWithHealthyProtection`, reference §3.8, §6.3).
 ///
+/// Instance overlays (`InstanceMetadata`, set by the HTTP update and patch calls) are applied as the
+/// instances are built: their `enabled` and `weight` win and their metadata is merged over the instance's.
+///
 /// The full instance list of each service is cached and dropped by `invalidate(_:)` on every change, so
 /// queries are never stale (Nacos's cache lags up to its push delay). Each generated ServiceInfo gets a
 /// `lastRefTime` strictly greater than the previous one of its service.
@@ -21,20 +24,24 @@ public final class ServiceStorage: Sendable {
     private let indexes: ClientServiceIndexesManager
     private let clients: ClientManagerDelegate
     private let services: ServiceManager
-    private let configuration: NamingConfiguration
+    private let switches: NamingSwitches
+    private let instanceMetadata: InstanceMetadataStore
     private let state = Mutex(State())
 
-    /// Creates storage over the registry's indexes, clients and services.
+    /// Creates storage over the registry's indexes, clients, services and instance overlays; ServiceInfo's
+    /// `cacheMillis` is the switch `defaultPushCacheMillis`.
     public init(
         indexes: ClientServiceIndexesManager,
         clients: ClientManagerDelegate,
         services: ServiceManager,
-        configuration: NamingConfiguration
+        switches: NamingSwitches,
+        instanceMetadata: InstanceMetadataStore
     ) {
         self.indexes = indexes
         self.clients = clients
         self.services = services
-        self.configuration = configuration
+        self.switches = switches
+        self.instanceMetadata = instanceMetadata
     }
 
     /// Every instance of `service`, from the cache or recomputed from its publishers.
@@ -107,7 +114,7 @@ public final class ServiceStorage: Sendable {
             name: service.name,
             groupName: service.group,
             clusters: clusters.joined(separator: ","),
-            cacheMillis: self.configuration.pushCacheMillis,
+            cacheMillis: self.switches.defaultPushCacheMillis,
             hosts: selected,
             lastRefTime: self.nextRefTime(for: service, now: now),
             reachProtectionThreshold: reachedThreshold
@@ -126,11 +133,17 @@ public final class ServiceStorage: Sendable {
     private func computeInstances(of service: Service) -> [Instance] {
         let ephemeral = self.services.existingSingleton(for: service)?.ephemeral ?? service.ephemeral
         let grouped = service.groupedServiceName
+        let overlays = self.instanceMetadata.overlays(of: service)
         var result: [Instance] = []
         for clientId in self.indexes.publishers(of: service) {
             guard let client = self.clients.client(clientId) else { continue }
             for info in client.instances(of: service) {
-                result.append(info.instance(groupedServiceName: grouped, ephemeral: ephemeral))
+                let instance = info.instance(groupedServiceName: grouped, ephemeral: ephemeral)
+                if !overlays.isEmpty, let overlay = overlays[info.metadataId] {
+                    result.append(overlay.applied(to: instance))
+                } else {
+                    result.append(instance)
+                }
             }
         }
         return result

@@ -1,4 +1,5 @@
 public import NacosRemote
+import Synchronization
 
 /// The clients of naming connections (Nacos's `ConnectionBasedClientManager`): a connection labelled
 /// `module=naming` gets a client when it registers and loses it when it goes away.
@@ -8,7 +9,12 @@ public import NacosRemote
 public final class ConnectionBasedClientManager: ClientManager, NacosClientConnectionEventListener {
     /// The listener name in logs.
     public let name = "naming-connection-clients"
+    /// The instances and subscriptions of native clients (connections held by this node).
+    public let nativeCounters = ClientCounters()
+    /// The instances and subscriptions of clients synced from peers.
+    public let syncedCounters = ClientCounters()
     private let table = ClientTable<ConnectionBasedClient>()
+    private let natives = Atomic<Int>(0)
     private let configuration: NamingConfiguration
     private let clock: any NacosClock
     private let onDisconnect: @Sendable (ConnectionBasedClient) -> Void
@@ -27,7 +33,13 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
     /// Creates the native client of a `module=naming` connection.
     public func clientConnected(_ connection: NacosServerConnection) {
         guard connection.meta.label(NacosConnectionMeta.moduleLabel) == "naming" else { return }
-        _ = self.table.insert(ConnectionBasedClient(connectionId: connection.connectionId, isNative: true, now: self.clock.nowMillis()))
+        let client = ConnectionBasedClient(
+            connectionId: connection.connectionId,
+            isNative: true,
+            now: self.clock.nowMillis(),
+            counters: self.nativeCounters
+        )
+        if self.table.insert(client) { self.natives.add(1, ordering: .relaxed) }
     }
 
     /// Releases the client of a connection that went away.
@@ -38,7 +50,7 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
     /// Removes the client `clientId` and releases it; returns whether it existed.
     @discardableResult
     public func clientDisconnected(_ clientId: String) -> Bool {
-        guard let client = self.table.remove(clientId) else { return false }
+        guard let client = self.removed(self.table.remove(clientId)) else { return false }
         self.onDisconnect(client)
         return true
     }
@@ -46,7 +58,7 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
     /// Creates the non-native copy of a client a peer holds (Distro); returns whether it was created.
     @discardableResult
     public func syncClientConnected(_ clientId: String) -> Bool {
-        let client = ConnectionBasedClient(connectionId: clientId, isNative: false, now: self.clock.nowMillis())
+        let client = ConnectionBasedClient(connectionId: clientId, isNative: false, now: self.clock.nowMillis(), counters: self.syncedCounters)
         return self.table.insert(client)
     }
 
@@ -65,6 +77,9 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
 
     /// How many clients there are.
     public var clientCount: Int { self.table.count }
+
+    /// How many native clients (connections held by this node) there are.
+    public var nativeClientCount: Int { self.natives.load(ordering: .relaxed) }
 
     /// A connection client is this node's responsibility when it holds the connection.
     public func isResponsible(_ client: any Client) -> Bool {
@@ -87,6 +102,12 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
 
     /// Removes `clientId` without releasing it; returns the client.
     public func removeClient(_ clientId: String) -> (any Client)? {
-        self.table.remove(clientId)
+        self.removed(self.table.remove(clientId))
+    }
+
+    /// Counts a removed client out of the native count.
+    private func removed(_ client: ConnectionBasedClient?) -> ConnectionBasedClient? {
+        if let client, client.isNative { self.natives.subtract(1, ordering: .relaxed) }
+        return client
     }
 }

@@ -6,6 +6,8 @@ public import NacosRemote
 public final class IpPortClientManager: ClientManager {
     /// Whether this manager holds ephemeral (`#true`) or persistent (`#false`) clients.
     public let ephemeral: Bool
+    /// The instances and subscriptions of this manager's clients.
+    public let counters = ClientCounters()
     private let table = ClientTable<IpPortBasedClient>()
     private let configuration: NamingConfiguration
     private let clock: any NacosClock
@@ -28,7 +30,9 @@ public final class IpPortClientManager: ClientManager {
     /// The client for `address` (`ip:port`), created when absent.
     public func client(forAddress address: String) -> IpPortBasedClient {
         let clientId = IpPortBasedClient.clientId(address: address, ephemeral: self.ephemeral)
-        return self.table.clientOrInsert(clientId) { IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis()) }.client
+        return self.table.clientOrInsert(clientId) {
+            IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis(), counters: self.counters)
+        }.client
     }
 
     /// The ip:port client with `clientId`, or `nil`.
@@ -53,7 +57,7 @@ public final class IpPortClientManager: ClientManager {
     /// Creates a client synced from a peer; returns whether it was created.
     @discardableResult
     public func syncClientConnected(_ clientId: String) -> Bool {
-        self.table.insert(IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis()))
+        self.table.insert(IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis(), counters: self.counters))
     }
 
     /// Whether this node answers for `client`'s address.

@@ -45,6 +45,9 @@ public struct InstancePublishInfo: Sendable, Hashable {
     /// `ip:port`.
     public var address: String { "\(self.ip):\(self.port)" }
 
+    /// The id of the instance's overlay, `ip:port:cluster` (Nacos's `getMetadataId`).
+    public var metadataId: String { InstanceMetadata.metadataId(ip: self.ip, port: self.port, cluster: self.cluster) }
+
     /// The unhealthy timeout: metadata `preserved.heart.beat.timeout`, else 15 s.
     public var heartBeatTimeoutMillis: Int64 {
         Self.millis(self.metadata[NamingDefaults.heartBeatTimeoutKey]) ?? NamingDefaults.heartBeatTimeoutMillis

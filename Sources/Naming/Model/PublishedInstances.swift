@@ -14,6 +14,14 @@ public enum PublishedInstances: Sendable, Hashable {
         }
     }
 
+    /// How many instances the publication holds.
+    public var count: Int {
+        switch self {
+        case .single: 1
+        case .batch(let batch): batch.instances.count
+        }
+    }
+
     /// The publication with `transform` applied to each instance.
     public func mapInstances(_ transform: (inout InstancePublishInfo) -> Void) -> PublishedInstances {
         switch self {

@@ -6,6 +6,11 @@ import Synchronization
 /// Pushes service changes to subscribers (Nacos's `NamingSubscriberServiceV2Impl` with its
 /// `PushDelayTaskExecuteEngine` and `PushExecuteTask`, reference §6.5).
 ///
+/// Connection subscribers are pushed through `executor` (RPC); ip:port subscribers (`…#true`, 1.x clients
+/// that listed with a UDP port) through `udpExecutor`, and skipped when there is none. A failure whose
+/// error is a `NonRetryablePushError` is counted but not retried. Nothing is queued or sent while the
+/// switch `pushEnabled` is off.
+///
 /// `serviceChanged` queues a push to every subscriber and `serviceSubscribed` one to the new subscriber,
 /// merged per service for `pushMergeWindow` after the first change. Each subscriber's push runs on its
 /// own task with `pushTimeout`; a failure is retried after `pushRetryDelay` while the subscription lives.
@@ -31,18 +36,27 @@ public final class PushService: Sendable {
     private let indexes: ClientServiceIndexesManager
     private let clients: ClientManagerDelegate
     private let executor: any PushExecutor
+    private let udpExecutor: (any PushExecutor)?
+    private let switches: NamingSwitches
     private let clock: any NacosClock
     private let logger: NacosLogger
     private let state = Mutex(State())
     private let counters = PushCounters()
 
     /// Creates the service; it acts on the events given to `handle(_:)`.
+    ///
+    /// - Parameters:
+    ///   - executor: pushes to connection subscribers.
+    ///   - udpExecutor: pushes to ip:port subscribers; `nil` skips them.
+    ///   - switches: the live switches (`pushEnabled`).
     public init(
         configuration: NamingConfiguration,
         storage: ServiceStorage,
         indexes: ClientServiceIndexesManager,
         clients: ClientManagerDelegate,
         executor: any PushExecutor,
+        udpExecutor: (any PushExecutor)? = nil,
+        switches: NamingSwitches,
         clock: any NacosClock,
         logger: NacosLogger
     ) {
@@ -51,6 +65,8 @@ public final class PushService: Sendable {
         self.indexes = indexes
         self.clients = clients
         self.executor = executor
+        self.udpExecutor = udpExecutor
+        self.switches = switches
         self.clock = clock
         self.logger = logger
     }
@@ -58,7 +74,7 @@ public final class PushService: Sendable {
     /// Queues the push an event calls for: all subscribers on `serviceChanged`, the new one on
     /// `serviceSubscribed`; other events are ignored, as is everything while `pushEnabled` is off.
     public func handle(_ event: RegistryEvent) {
-        guard self.configuration.pushEnabled else { return }
+        guard self.switches.pushEnabled else { return }
         let due = self.clock.nowMillis() + self.configuration.pushMergeWindow.wholeMilliseconds
         switch event {
         case .serviceChanged(let service, _):
@@ -88,10 +104,10 @@ public final class PushService: Sendable {
     /// The pending (merged, not yet due) tasks.
     public var pendingTasks: [PushDelayTask] { self.state.withLock { Array($0.pending.values) } }
 
-    /// Counts of pushes sent, failed and deferred since start.
+    /// Counts of pushes sent, failed and deferred since start, and the latency of the successful ones.
     public var statistics: PushStatistics { self.counters.snapshot }
 
-    /// Runs every task due at the clock's current time.
+    /// Runs every task due at the clock's current time; while `pushEnabled` is off, due tasks are dropped.
     public func processDueTasks() {
         let now = self.clock.nowMillis()
         let (due, next) = self.state.withLock { state -> ([PushDelayTask], Int64?) in
@@ -104,6 +120,7 @@ public final class PushService: Sendable {
             return (due, state.pending.values.map(\.dueMillis).min())
         }
         if let next { self.arm(at: next) }
+        guard !due.isEmpty, self.switches.pushEnabled else { return }
         for task in due { self.execute(task, now: now) }
     }
 
@@ -148,10 +165,16 @@ public final class PushService: Sendable {
         let targets = task.pushToAll ? subscribers : task.targetClients.intersection(subscribers)
         var infos: [String: ServiceInfo] = [:]
         for clientId in targets {
-            // 1.x (ip:port) subscribers are pushed over UDP by the HTTP layer, not here.
-            guard !ClientManagerDelegate.isIpPortClientId(clientId), let client = self.clients.client(clientId),
-                let subscriber = client.storage.subscriber(of: task.service)
-            else { continue }
+            let executor: any PushExecutor
+            if ClientManagerDelegate.isIpPortClientId(clientId) {
+                guard let udpExecutor = self.udpExecutor else { continue }
+                executor = udpExecutor
+            } else {
+                executor = self.executor
+            }
+            guard let client = self.clients.client(clientId), let subscriber = client.storage.subscriber(of: task.service) else {
+                continue
+            }
             let info: ServiceInfo
             if let cached = infos[subscriber.clusters] {
                 info = cached
@@ -164,11 +187,11 @@ public final class PushService: Sendable {
                 )
                 infos[subscriber.clusters] = info
             }
-            self.send(info, service: task.service, to: clientId)
+            self.send(info, service: task.service, to: clientId, through: executor)
         }
     }
 
-    private func send(_ info: ServiceInfo, service: Service, to clientId: String) {
+    private func send(_ info: ServiceInfo, service: Service, to clientId: String, through executor: any PushExecutor) {
         let admitted = self.state.withLock { state -> Bool in
             let current = state.inFlight[clientId, default: 0]
             guard current < self.configuration.maxInFlightPushesPerSubscriber else { return false }
@@ -184,9 +207,14 @@ public final class PushService: Sendable {
         request.serviceInfo = info
         let timeout = self.configuration.pushTimeout
         Task {
+            let started = ContinuousClock.now
             do {
-                try await self.executor.push(request, to: clientId, timeout: timeout)
-                self.counters.succeeded.add(1, ordering: .relaxed)
+                try await executor.push(request, to: clientId, timeout: timeout)
+                self.counters.recordSuccess(latency: ContinuousClock.now - started)
+            } catch let error as any NonRetryablePushError {
+                self.counters.failed.add(1, ordering: .relaxed)
+                self.counters.notRetried.add(1, ordering: .relaxed)
+                self.logger.warning("push of \(service.groupedServiceName) to \(clientId) failed: \(error); not retried")
             } catch {
                 self.counters.failed.add(1, ordering: .relaxed)
                 self.logger.warning("push of \(service.groupedServiceName) to \(clientId) failed: \(error); retrying")
@@ -206,17 +234,26 @@ public final class PushService: Sendable {
     }
 }
 
-/// The push service's atomic counters.
+/// The push service's counters: atomics, and the latency histogram behind a lock.
 private final class PushCounters: Sendable {
     let succeeded = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
+    let notRetried = Atomic<Int>(0)
     let deferred = Atomic<Int>(0)
+    let latency = Mutex(NacosLatencyHistogram())
+
+    func recordSuccess(latency: Duration) {
+        self.latency.withLock { $0.record(latency) }
+        self.succeeded.add(1, ordering: .relaxed)
+    }
 
     var snapshot: PushStatistics {
         PushStatistics(
             succeeded: self.succeeded.load(ordering: .relaxed),
             failed: self.failed.load(ordering: .relaxed),
-            deferred: self.deferred.load(ordering: .relaxed)
+            notRetried: self.notRetried.load(ordering: .relaxed),
+            deferred: self.deferred.load(ordering: .relaxed),
+            latency: self.latency.withLock { $0 }
         )
     }
 }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Answers `ServerLoaderInfoRequest` from a cluster peer with this node's load: `conCount`, `sdkConCount`,
 /// `load` (the 1-minute load average) and `cpu` (load per core), as strings (reference §5.1).
 public struct NacosServerLoaderInfoHandler: NacosRequestHandler {
@@ -15,14 +11,12 @@ public struct NacosServerLoaderInfoHandler: NacosRequestHandler {
 
     /// Returns the node's connection counts and load.
     public func handle(_ request: ServerLoaderInfoRequest, meta: NacosRequestMeta) async throws -> ServerLoaderInfoResponse {
-        var averages = [Double](repeating: 0, count: 3)
-        let load = getloadavg(&averages, 3) > 0 ? averages[0] : 0
-        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let host = NacosHostLoad.current()
         return ServerLoaderInfoResponse(loaderMetrics: [
             "conCount": String(self.connectionManager.connectionCount),
             "sdkConCount": String(self.connectionManager.sdkConnectionCount),
-            "load": String(load),
-            "cpu": String(load / Double(cores)),
+            "load": String(host.load),
+            "cpu": String(host.cpu),
         ])
     }
 }

@@ -21,7 +21,10 @@ public final class NacosConnectionManager: Sendable {
         var ruleFileContents: [UInt8]?
         var loadClient = -1
         var redirectAddress: String?
+        var countByGroup: [NacosConnectionMetrics.Group: Int] = [:]
         var ejectedCount = 0
+        var resetCount = 0
+        var rejectedCount = 0
         var listeners: [any NacosClientConnectionEventListener] = []
         var tasks: [Task<Void, Never>] = []
     }
@@ -94,19 +97,23 @@ public final class NacosConnectionManager: Sendable {
     public func register(_ connection: NacosServerConnection) throws(Rejection) {
         guard connection.isConnected else { throw .connectionClosed }
         let meta = connection.meta
+        let group = NacosConnectionMetrics.Group(meta: meta)
         let outcome = self.state.withLock { state -> Result<Bool, Rejection> in
             if state.connections[connection.connectionId] != nil { return .success(false) }
             if !meta.isClusterSource {
                 if state.rule.countLimit >= 0, state.sdkCount >= state.rule.countLimit {
+                    state.rejectedCount += 1
                     return .failure(.totalLimit(state.rule.countLimit))
                 }
                 let ipLimit = state.rule.limit(forClientIp: meta.clientIp, appName: meta.appName)
                 if ipLimit >= 0, state.countByClientIp[meta.clientIp, default: 0] >= ipLimit {
+                    state.rejectedCount += 1
                     return .failure(.clientIpLimit(clientIp: meta.clientIp, limit: ipLimit))
                 }
             }
             state.connections[connection.connectionId] = connection
             state.countByClientIp[meta.clientIp, default: 0] += 1
+            state.countByGroup[group, default: 0] += 1
             if meta.isSdkSource { state.sdkCount += 1 }
             connection.setTraced(state.rule.monitorIpList.contains(meta.clientIp))
             return .success(true)
@@ -129,6 +136,9 @@ public final class NacosConnectionManager: Sendable {
             let meta = connection.meta
             let remaining = state.countByClientIp[meta.clientIp, default: 1] - 1
             state.countByClientIp[meta.clientIp] = remaining > 0 ? remaining : nil
+            let group = NacosConnectionMetrics.Group(meta: meta)
+            let remainingInGroup = state.countByGroup[group, default: 1] - 1
+            state.countByGroup[group] = remainingInGroup > 0 ? remainingInGroup : nil
             if meta.isSdkSource { state.sdkCount -= 1 }
             return connection
         }
@@ -183,6 +193,24 @@ public final class NacosConnectionManager: Sendable {
 
     /// How many connections the ejector has removed since start (idle without answering detection).
     public var ejectedConnectionCount: Int { self.state.withLock { $0.ejectedCount } }
+
+    /// The registered connections per source and module label, and the ejection, reset and rejection
+    /// counts, taken at one instant.
+    public var connectionMetrics: NacosConnectionMetrics {
+        self.state.withLock { state in
+            NacosConnectionMetrics(
+                connectionCounts: state.countByGroup,
+                ejectedCount: state.ejectedCount,
+                resetCount: state.resetCount,
+                rejectedCount: state.rejectedCount
+            )
+        }
+    }
+
+    /// Counts a ConnectResetRequest sent to a client (by the loader or by a server refusing a set-up).
+    internal func recordReset() {
+        self.state.withLock { $0.resetCount += 1 }
+    }
 
     /// Stamps `connectionId` active now (the server does this for every request it dispatches).
     public func refreshActiveTime(_ connectionId: String) {
@@ -307,6 +335,7 @@ public final class NacosConnectionManager: Sendable {
             reset.serverIp = String(redirectAddress[..<colon])
             reset.serverPort = String(redirectAddress[redirectAddress.index(after: colon)...])
         }
+        self.recordReset()
         do {
             let response = try await connection.request(reset, timeout: self.configuration.resetTimeout)
             return response.success

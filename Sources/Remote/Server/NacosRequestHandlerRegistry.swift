@@ -14,6 +14,8 @@ public struct NacosRequestHandlerRegistry: Sendable {
         /// The same handler as a synchronous call the server may run on the connection's event loop
         /// (registered with `registerImmediate`), saving a task switch per request.
         public let handleImmediately: (@Sendable (any NacosRequest, NacosRequestMeta) throws -> any NacosResponse)?
+        /// The request type's slot in the server's request metrics, set when a server is built.
+        internal var metricsSlot = 0
     }
 
     private var entries: [String: Entry] = [:]
@@ -81,6 +83,13 @@ public struct NacosRequestHandlerRegistry: Sendable {
     /// Appends a filter; filters run in the order they were added.
     public mutating func addFilter(_ filter: any NacosRequestFilter) {
         self.filters.append(filter)
+    }
+
+    /// Stamps every entry with the slot `slot(typeName)` of the server's request metrics.
+    internal mutating func assignMetricsSlots(_ slot: (String) -> Int) {
+        for typeName in Array(self.entries.keys) {
+            self.entries[typeName]?.metricsSlot = slot(typeName)
+        }
     }
 
     /// The handler for `typeName`, or `nil`.

@@ -7,7 +7,10 @@ import Synchronization
 ///
 /// Run one for the SDK port and one for the cluster port, sharing a connection manager. The server is
 /// "starting" after `bind()` (requests are answered with error 300 and SDK set-ups are reset) and
-/// "running" after `markStarted()`; `start()` does both.
+/// "running" after `markStarted()`; `start()` does both. `shutdown(gracePeriod:)` stops accepting, lets
+/// the requests being handled answer, then closes every connection.
+///
+/// Every answered request is counted by type and result, with its handling latency (`requestMetrics`).
 public final class NacosRpcServer: Sendable {
     /// Where a server is in its life.
     public enum Status: Sendable, Equatable {
@@ -17,6 +20,9 @@ public final class NacosRpcServer: Sendable {
         case starting
         /// Serving.
         case running
+        /// Shutting down: not listening, new requests refused with error 300, requests already being
+        /// handled still answered.
+        case stopping
         /// Shut down.
         case stopped
     }
@@ -25,7 +31,17 @@ public final class NacosRpcServer: Sendable {
         var status: Status = .initialized
         var listener: (any NacosListener)?
         var contexts: [UInt64: ServerConnectionContext] = [:]
+        /// Requests admitted and not yet answered.
+        var inFlightCount = 0
+        /// Shutdowns waiting for `inFlightCount` to reach 0.
+        var drainWaiters: [ClockSleeper] = []
+        var metrics: RequestMetricsTable
     }
+
+    /// The message of the error 300 that answers requests before `markStarted()`.
+    private static let startingMessage = "Server is starting,please try later."
+    /// The message of the error 300 that answers requests once shutdown has begun.
+    private static let shuttingDownMessage = "Server is shutting down,please try later."
 
     /// The configuration the server was created with.
     public let configuration: NacosRpcServerConfiguration
@@ -37,7 +53,11 @@ public final class NacosRpcServer: Sendable {
     private let codec: NacosPayloadCodec
     private let clock: any NacosClock
     private let logger: NacosLogger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// The metrics slot of ServerCheckRequest, answered without a handler.
+    private let serverCheckSlot: Int
+    /// The metrics slot of request types without a handler.
+    private let unknownSlot: Int
 
     /// Creates a server; nothing listens until `bind()` or `start()`. HealthCheckRequest is answered by
     /// the server itself unless `handlers` has a handler for it.
@@ -59,7 +79,12 @@ public final class NacosRpcServer: Sendable {
         if handlers.entry(for: HealthCheckRequest.typeName) == nil {
             handlers.registerImmediate(HealthCheckRequest.self, responseType: HealthCheckResponse.self) { _, _ in HealthCheckResponse() }
         }
+        let metrics = RequestMetricsTable(typeNames: handlers.handledTypeNames.union([ServerCheckRequest.typeName]))
+        handlers.assignMetricsSlots { metrics.slot(for: $0) }
         self.handlers = handlers
+        self.serverCheckSlot = metrics.slot(for: ServerCheckRequest.typeName)
+        self.unknownSlot = metrics.unknownSlot
+        self.state = Mutex(State(metrics: metrics))
         self.payloads = payloads
         self.codec = NacosPayloadCodec(maxHeaderCount: configuration.maxHeaderCount)
         self.connectionManager = connectionManager
@@ -75,6 +100,14 @@ public final class NacosRpcServer: Sendable {
 
     /// The number of transport connections open on this server, set up or not.
     public var openConnectionCount: Int { self.state.withLock { $0.contexts.count } }
+
+    /// The number of requests being handled: dispatched and not yet answered.
+    public var inFlightRequestCount: Int { self.state.withLock { $0.inFlightCount } }
+
+    /// The requests answered so far by type and result, with their handling latencies.
+    public var requestMetrics: NacosRequestMetrics {
+        self.state.withLock { $0.metrics.snapshot(inFlightCount: $0.inFlightCount) }
+    }
 
     /// Starts listening; requests get error 300 until `markStarted()`.
     public func bind() async throws {
@@ -111,21 +144,71 @@ public final class NacosRpcServer: Sendable {
         self.markStarted()
     }
 
-    /// Stops listening and closes every connection (each is unregistered from the manager).
+    /// Stops listening and closes every connection at once (each is unregistered from the manager):
+    /// `shutdown(gracePeriod: .zero)`.
     public func shutdown() async {
-        let (listener, contexts) = self.state.withLock { state -> ((any NacosListener)?, [ServerConnectionContext]) in
+        await self.shutdown(gracePeriod: .zero)
+    }
+
+    /// Shuts the server down gracefully: stops listening, answers new requests (and refuses new set-ups)
+    /// with error 300 "Server is shutting down", waits until every request already being handled has been
+    /// answered or `gracePeriod` (on the server's clock) has passed, then closes every connection (each is
+    /// unregistered from the manager).
+    ///
+    /// Returns once the connections are closed; a handler that never returns delays it by `gracePeriod` at
+    /// most, and its response is dropped. A later call with a shorter grace period cuts the wait short.
+    public func shutdown(gracePeriod: Duration) async {
+        let listener = self.state.withLock { state -> (any NacosListener)? in
+            state.status = state.status == .stopped ? .stopped : .stopping
+            defer { state.listener = nil }
+            return state.listener
+        }
+        if let listener {
+            await listener.close()
+            self.logger.info("\(self.configuration.kind) RPC server stopped listening on \(listener.localAddress)")
+        }
+        if gracePeriod > .zero {
+            await self.waitForInFlightRequests(upTo: gracePeriod)
+        }
+        let (contexts, waiters, unanswered) = self.state.withLock { state -> ([ServerConnectionContext], [ClockSleeper], Int) in
             state.status = .stopped
             defer {
-                state.listener = nil
                 state.contexts = [:]
+                state.drainWaiters = []
             }
-            return (state.listener, Array(state.contexts.values))
+            return (Array(state.contexts.values), state.drainWaiters, state.inFlightCount)
         }
-        await listener?.close()
+        if unanswered > 0 {
+            self.logger.warning("closing \(contexts.count) connection(s) with \(unanswered) request(s) still unanswered")
+        }
+        // Other shutdowns still waiting stop waiting: everything is closed now.
+        for waiter in waiters { waiter.resume(with: .success(())) }
         for context in contexts {
             context.setHeartbeatTimer(nil)
             context.channel.close()
             self.connectionManager.unregister(context.connectionId)
+        }
+    }
+
+    /// Suspends until no request is in flight, `gracePeriod` has passed, or the task is cancelled.
+    private func waitForInFlightRequests(upTo gracePeriod: Duration) async {
+        let waiter = ClockSleeper()
+        try? await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                guard waiter.install(continuation) else { return }
+                let idle = self.state.withLock { state -> Bool in
+                    guard state.inFlightCount > 0, state.status == .stopping else { return true }
+                    state.drainWaiters.append(waiter)
+                    return false
+                }
+                if idle {
+                    waiter.resume(with: .success(()))
+                    return
+                }
+                waiter.attach(self.clock.schedule(after: gracePeriod, on: nil) { waiter.resume(with: .success(())) })
+            }
+        } onCancel: {
+            waiter.resume(with: .failure(CancellationError()))
         }
     }
 
@@ -138,7 +221,9 @@ public final class NacosRpcServer: Sendable {
         let channel = RpcChannel(connection: connection, registry: self.payloads, codec: self.codec, clock: self.clock, logger: self.logger)
         let context = ServerConnectionContext(connectionId: connectionId, channel: channel)
         let admitted = self.state.withLock { state -> Bool in
-            guard state.status != .stopped, state.contexts.count < self.configuration.maxConnections else { return false }
+            guard state.status != .stopped, state.status != .stopping, state.contexts.count < self.configuration.maxConnections else {
+                return false
+            }
             state.contexts[connection.id] = context
             return true
         }
@@ -195,21 +280,39 @@ public final class NacosRpcServer: Sendable {
             return
         }
         // Dispatch order of GrpcRequestAcceptor (reference §1.4); steps 1–4 need no decoding.
+        let started = ContinuousClock.now
         let callId = payload.callId
-        guard self.status == .running else {
-            context.channel.respond(ErrorResponse.build(code: .invalidServerStatus, message: "Server is starting,please try later."), callId: callId)
+        let entry = self.handlers.entry(for: payload.type)
+        let slot = entry?.metricsSlot ?? (payload.type == ServerCheckRequest.typeName ? self.serverCheckSlot : self.unknownSlot)
+        let refusedStatus = self.state.withLock { state -> Status? in
+            guard state.status == .running else { return state.status }
+            state.inFlightCount += 1
+            return nil
+        }
+        if let refusedStatus {
+            let starting = refusedStatus == .initialized || refusedStatus == .starting
+            let response = ErrorResponse.build(code: .invalidServerStatus, message: starting ? Self.startingMessage : Self.shuttingDownMessage)
+            context.channel.respond(response, callId: callId)
+            let latency = started.duration(to: .now)
+            self.state.withLock { state in
+                state.metrics.record(slot: slot, resultCode: response.resultCode, errorCode: response.errorCode, latency: latency)
+            }
             return
         }
+        // From here on the request is in flight until `answer` sends its response.
         if payload.type == ServerCheckRequest.typeName {
-            context.channel.respond(ServerCheckResponse(connectionId: context.connectionId, supportAbilityNegotiation: true), callId: callId)
+            let response = ServerCheckResponse(connectionId: context.connectionId, supportAbilityNegotiation: true)
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
             return
         }
-        guard let entry = self.handlers.entry(for: payload.type) else {
-            context.channel.respond(ErrorResponse.build(code: .noHandler, message: "RequestHandler Not Found"), callId: callId)
+        guard let entry else {
+            let response = ErrorResponse.build(code: .noHandler, message: "RequestHandler Not Found")
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
             return
         }
         guard let connection = context.serverConnection, self.connectionManager.isRegistered(context.connectionId) else {
-            context.channel.respond(ErrorResponse.build(code: .unregister, message: "Connection is unregistered."), callId: callId)
+            let response = ErrorResponse.build(code: .unregister, message: "Connection is unregistered.")
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
             return
         }
         let request: any NacosRequest
@@ -218,11 +321,12 @@ public final class NacosRpcServer: Sendable {
             decoded.mergeHeaders(payload.headers)
             request = decoded
         } catch {
-            context.channel.respond(ErrorResponse.build(code: .badGateway, message: error.message), callId: callId)
+            self.answer(ErrorResponse.build(code: .badGateway, message: error.message), callId: callId, slot: slot, started: started, on: context)
             return
         }
         if self.configuration.kind == .sdk, self.payloads.isClusterOnly(payload.type) || NacosPayloadRegistry.clusterOnlyTypeNames.contains(payload.type) {
-            context.channel.respond(ErrorResponse.build(code: .badGateway, message: " invoke \(payload.type) from sdk is forbidden"), callId: callId)
+            let response = ErrorResponse.build(code: .badGateway, message: " invoke \(payload.type) from sdk is forbidden")
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
             return
         }
         connection.refreshActiveTime()
@@ -241,23 +345,55 @@ public final class NacosRpcServer: Sendable {
             } catch {
                 response = self.failure(error, of: request)
             }
-            self.respond(response, callId: callId, on: context)
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
             return
         }
         Task {
-            self.respond(await self.handle(request, entry: entry, meta: requestMeta), callId: callId, on: context)
+            let response = await self.handle(request, entry: entry, meta: requestMeta)
+            self.answer(response, callId: callId, slot: slot, started: started, on: context)
         }
     }
 
-    /// Sends a handler's response; one with error code 503 (over threshold) after `overThresholdResponseDelay`.
-    private func respond(_ response: any NacosResponse, callId: UInt64, on context: ServerConnectionContext) {
-        guard response.errorCode == NacosErrorCode.overThreshold.rawValue else {
+    /// Sends the response to an admitted request, records it in the metrics and ends its time in flight.
+    /// A response with error code 503 (over threshold) is sent after `overThresholdResponseDelay`; its
+    /// latency is the handling time, but it stays in flight until sent.
+    private func answer(
+        _ response: any NacosResponse,
+        callId: UInt64,
+        slot: Int,
+        started: ContinuousClock.Instant,
+        on context: ServerConnectionContext
+    ) {
+        let resultCode = response.resultCode
+        let errorCode = response.errorCode
+        guard errorCode == NacosErrorCode.overThreshold.rawValue else {
             context.channel.respond(response, callId: callId)
+            let latency = started.duration(to: .now)
+            let waiters = self.state.withLock { state -> [ClockSleeper] in
+                state.metrics.record(slot: slot, resultCode: resultCode, errorCode: errorCode, latency: latency)
+                return Self.endInFlight(&state)
+            }
+            for waiter in waiters { waiter.resume(with: .success(())) }
             return
         }
-        self.clock.schedule(after: self.configuration.overThresholdResponseDelay, on: context.channel.connection.eventLoop) {
-            context.channel.respond(response, callId: callId)
+        let latency = started.duration(to: .now)
+        self.state.withLock { state in
+            state.metrics.record(slot: slot, resultCode: resultCode, errorCode: errorCode, latency: latency)
         }
+        self.clock.schedule(after: self.configuration.overThresholdResponseDelay, on: context.channel.connection.eventLoop) { [weak self] in
+            context.channel.respond(response, callId: callId)
+            guard let self else { return }
+            let waiters = self.state.withLock { Self.endInFlight(&$0) }
+            for waiter in waiters { waiter.resume(with: .success(())) }
+        }
+    }
+
+    /// Counts one request out of flight; returns the shutdowns to wake when it was the last one.
+    private static func endInFlight(_ state: inout State) -> [ClockSleeper] {
+        state.inFlightCount -= 1
+        guard state.inFlightCount == 0, !state.drainWaiters.isEmpty else { return [] }
+        defer { state.drainWaiters = [] }
+        return state.drainWaiters
     }
 
     private func handle(_ request: any NacosRequest, entry: NacosRequestHandlerRegistry.Entry, meta: NacosRequestMeta) async -> any NacosResponse {
@@ -282,9 +418,10 @@ public final class NacosRpcServer: Sendable {
         return ErrorResponse.build(failureCode: .serverError, message: "\(error)")
     }
 
-    /// ConnectionSetupRequest: build the meta, refuse SDK connections while starting (ConnectResetRequest,
-    /// then close) and connections over a limit (close), register, and push SetupAck when the client
-    /// sent an ability table. Runs on the connection's loop, so later requests see the registration.
+    /// ConnectionSetupRequest: build the meta, refuse SDK connections while starting or shutting down
+    /// (ConnectResetRequest, then close), other connections while shutting down and connections over a
+    /// limit (close), register, and push SetupAck when the client sent an ability table. Runs on the
+    /// connection's loop, so later requests see the registration.
     private func setUp(_ payload: NacosPayload, on context: ServerConnectionContext) {
         guard context.serverConnection == nil else {
             self.logger.debug("ignoring a repeated ConnectionSetupRequest on \(context.connectionId)")
@@ -312,9 +449,17 @@ public final class NacosRpcServer: Sendable {
             createTime: self.clock.nowMillis(),
             tlsProtected: self.configuration.tlsProtected
         )
-        if meta.isSdkSource, self.status != .running {
-            self.logger.info("resetting SDK connection \(context.connectionId): the server is starting")
-            try? context.channel.sendWithoutResponse(ConnectResetRequest(connectionId: context.connectionId).withPushId())
+        let status = self.status
+        let shuttingDown = status == .stopping || status == .stopped
+        if shuttingDown || (meta.isSdkSource && status != .running) {
+            let reason = shuttingDown ? "the server is shutting down" : "the server is starting"
+            if meta.isSdkSource {
+                self.logger.info("resetting SDK connection \(context.connectionId): \(reason)")
+                try? context.channel.sendWithoutResponse(ConnectResetRequest(connectionId: context.connectionId).withPushId())
+                self.connectionManager.recordReset()
+            } else {
+                self.logger.info("closing connection \(context.connectionId) at set-up: \(reason)")
+            }
             context.channel.close()
             return
         }

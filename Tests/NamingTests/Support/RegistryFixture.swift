@@ -10,12 +10,14 @@ import Synchronization
 final class RegistryFixture: Sendable {
     let clock = NacosManualClock()
     let executor = RecordingPushExecutor()
+    /// Records pushes to ip:port (UDP) subscribers, when the fixture was made with `udp: true`.
+    let udpExecutor = RecordingPushExecutor()
     let prober = ScriptedProber()
     let manager: NacosConnectionManager
     let registry: NamingRegistry
     let recorded = EventRecorder()
 
-    init(configuration: NamingConfiguration = NamingConfiguration()) {
+    init(configuration: NamingConfiguration = NamingConfiguration(), udp: Bool = false) {
         self.manager = NacosConnectionManager(clock: self.clock)
         self.registry = NamingRegistry(
             configuration: configuration,
@@ -23,7 +25,8 @@ final class RegistryFixture: Sendable {
             clock: self.clock,
             logger: NacosLogger(label: "naming-fixture", handler: CapturingLogHandler()),
             pushExecutor: self.executor,
-            healthProber: self.prober
+            healthProber: self.prober,
+            udpExecutor: udp ? self.udpExecutor : nil
         )
         let recorded = self.recorded
         self.registry.events.subscribe(name: "recorder") { event in recorded.append(event) }
@@ -76,16 +79,30 @@ final class RecordingPushExecutor: PushExecutor {
     private struct State {
         var pushes: [Push] = []
         var failing: Set<String> = []
+        var failingForGood: Set<String> = []
+        var attempts: [String: Int] = [:]
         var holding: [String: AsyncGate] = [:]
     }
 
     private let state = Mutex(State())
 
     func push(_ request: NotifySubscriberRequest, to clientId: String, timeout: Duration) async throws {
-        let (fail, gate) = self.state.withLock { ($0.failing.contains(clientId), $0.holding[clientId]) }
+        let (fail, failForGood, gate) = self.state.withLock { state in
+            state.attempts[clientId, default: 0] += 1
+            return (state.failing.contains(clientId), state.failingForGood.contains(clientId), state.holding[clientId])
+        }
         if let gate { await gate.wait() }
+        if failForGood { throw GaveUpPushing(clientId: clientId) }
         if fail { throw NacosException(.clientError, "refused by the test") }
         self.state.withLock { $0.pushes.append(Push(clientId: clientId, info: request.serviceInfo ?? ServiceInfo())) }
+    }
+
+    /// How many pushes to `clientId` were attempted (failed ones included).
+    func attempts(to clientId: String) -> Int { self.state.withLock { $0.attempts[clientId, default: 0] } }
+
+    /// Makes pushes to `clientId` fail with a `NonRetryablePushError`.
+    func setFailingForGood(_ clientId: String) {
+        self.state.withLock { _ = $0.failingForGood.insert(clientId) }
     }
 
     var pushes: [Push] { self.state.withLock { $0.pushes } }
@@ -103,9 +120,15 @@ final class RecordingPushExecutor: PushExecutor {
     }
 }
 
+/// A push failure the push service must not retry.
+struct GaveUpPushing: NonRetryablePushError {
+    let clientId: String
+}
+
 /// A health prober whose answers the test sets per address.
 final class ScriptedProber: HealthProber {
     private let answers = Mutex<[String: Bool]>([:])
+    private let probed = Mutex<[String]>([])
     private let probes = Atomic<Int>(0)
 
     func set(_ address: String, answers value: Bool) {
@@ -114,8 +137,12 @@ final class ScriptedProber: HealthProber {
 
     var probeCount: Int { self.probes.load(ordering: .relaxed) }
 
+    /// Every `ip:port` probed, in order.
+    var probedAddresses: [String] { self.probed.withLock { $0 } }
+
     func probe(ip: String, port: Int, timeout: Duration) async -> Bool {
         self.probes.add(1, ordering: .relaxed)
+        self.probed.withLock { $0.append("\(ip):\(port)") }
         return self.answers.withLock { $0["\(ip):\(port)"] ?? false }
     }
 }

@@ -1,0 +1,63 @@
+public import NacosNaming
+public import NacosRemote
+
+/// What the Open API endpoints act on: the node's registry, its connections, and the node-level facts
+/// (address, readiness, extra metrics) that only the server wiring knows.
+public struct OpenAPIContext: Sendable {
+    /// The naming registry.
+    public var registry: NamingRegistry
+    /// The client-connection manager (loader endpoints, connection metrics).
+    public var connections: NacosConnectionManager
+    /// The client RPC server, whose request counts the metrics report, if there is one.
+    public var rpcServer: NacosRpcServer?
+    /// This node's `ip:port` (HTTP port), as the loader and cluster endpoints report it.
+    public var selfAddress: String
+    /// Whether the node is ready to serve (the readiness probe).
+    public var isReady: @Sendable () -> Bool
+    /// How many members the cluster has (1 standalone).
+    public var memberCount: @Sendable () -> Int
+    /// The load of every member that answers (standalone: this node's own).
+    public var memberLoads: @Sendable () async -> [MemberLoad]
+    /// Asks member `from` (an `ip:port`) to keep `reloadCount` SDK connections and send the rest to `to`;
+    /// returns whether it accepted. Standalone: applied to this node.
+    public var requestReload: @Sendable (_ from: String, _ reloadCount: Int, _ to: String) async -> Bool
+    /// Extra Prometheus families the wiring adds (UDP push counters, HTTP request counts …).
+    public var extraMetrics: @Sendable (inout PrometheusExposition) throws -> Void
+
+    /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing.
+    public init(
+        registry: NamingRegistry,
+        connections: NacosConnectionManager,
+        rpcServer: NacosRpcServer? = nil,
+        selfAddress: String,
+        isReady: @escaping @Sendable () -> Bool = { true },
+        extraMetrics: @escaping @Sendable (inout PrometheusExposition) throws -> Void = { _ in }
+    ) {
+        self.registry = registry
+        self.connections = connections
+        self.rpcServer = rpcServer
+        self.selfAddress = selfAddress
+        self.isReady = isReady
+        self.extraMetrics = extraMetrics
+        self.memberCount = { 1 }
+        self.memberLoads = {
+            let host = NacosHostLoad.current()
+            return [
+                MemberLoad(
+                    address: selfAddress,
+                    connectionCount: connections.connectionCount,
+                    sdkConnectionCount: connections.sdkConnectionCount,
+                    load: host.load,
+                    cpu: host.cpu
+                )
+            ]
+        }
+        self.requestReload = { _, reloadCount, to in
+            let response = try? await NacosServerReloadHandler(connectionManager: connections).handle(
+                ServerReloadRequest(reloadCount: reloadCount, reloadServer: to),
+                meta: NacosRequestMeta(connectionId: "local", clientIp: "127.0.0.1")
+            )
+            return response?.success ?? false
+        }
+    }
+}

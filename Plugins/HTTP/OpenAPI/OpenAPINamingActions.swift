@@ -1,0 +1,292 @@
+import NacosNaming
+import NacosNamingAPI
+import NacosRemote
+import NacosTransport
+
+/// The naming operations behind the v1 and v2 endpoints, shared by both: each reads its parameters the
+/// way Nacos's controllers do, calls the registry, and returns a value the route encodes.
+struct OpenAPINamingActions: Sendable {
+    let context: OpenAPIContext
+
+    var registry: NamingRegistry { self.context.registry }
+
+    // MARK: - Instances
+
+    /// Builds the instance a write names (Nacos's `HttpRequestInstanceBuilder`).
+    func instance(from parameters: OpenAPIParameters, service: Service, defaultEphemeral: Bool) throws(OpenAPIError) -> Instance {
+        let ip = try parameters.required("ip")
+        let port = try parameters.requiredInt("port")
+        let cluster = NamingDefaults.cluster(parameters.cluster)
+        let metadata = try parameters.metadata() ?? [:]
+        if let reason = NamingParamCheck.ip(ip) ?? NamingParamCheck.port(port) ?? NamingParamCheck.cluster(cluster)
+            ?? NamingParamCheck.metadata(metadata, limit: self.registry.configuration.maxMetadataLength)
+        {
+            throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
+        }
+        let instance = Instance(
+            ip: ip,
+            port: port,
+            weight: try parameters.double("weight", default: 1) ?? 1,
+            healthy: try parameters.bool("healthy", default: true),
+            enabled: try parameters.bool(anyOf: ["enabled", "enable"], default: true),
+            ephemeral: try parameters.bool("ephemeral", default: defaultEphemeral),
+            clusterName: cluster,
+            serviceName: service.groupedServiceName,
+            metadata: metadata
+        )
+        if let reason = instance.illegalReason {
+            throw OpenAPIError(.badRequest, .instanceError, reason)
+        }
+        return instance
+    }
+
+    /// `POST /instance`: registers an ip:port instance, ephemeral (kept by beats) or persistent.
+    func register(_ parameters: OpenAPIParameters) throws -> Instance {
+        let switches = self.registry.switches.current
+        let ephemeral = try parameters.bool("ephemeral", default: switches.defaultInstanceEphemeral)
+        let service = try parameters.service(ephemeral: ephemeral)
+        let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
+        if ephemeral {
+            try self.registry.operations.registerIpPortInstance(instance, service: service)
+        } else {
+            try self.registry.operations.registerPersistentInstance(instance, service: service)
+        }
+        return instance
+    }
+
+    /// `DELETE /instance`: removes the ip:port instance (ephemeral unless `ephemeral=false`); unknown is a no-op.
+    func deregister(_ parameters: OpenAPIParameters) throws {
+        let ephemeral = try parameters.bool("ephemeral", default: true)
+        let service = try parameters.service(ephemeral: ephemeral)
+        let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
+        if ephemeral {
+            self.registry.operations.deregisterIpPortInstance(instance, service: service)
+        } else {
+            self.registry.operations.deregisterPersistentInstance(instance, service: service)
+        }
+    }
+
+    /// `PUT /instance`: writes the instance's enabled, weight and metadata as its overlay.
+    func update(_ parameters: OpenAPIParameters) throws {
+        let switches = self.registry.switches.current
+        let ephemeral = try parameters.bool("ephemeral", default: switches.defaultInstanceEphemeral)
+        let service = try parameters.service(ephemeral: ephemeral)
+        let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
+        try self.registry.instanceOperator.updateInstance(instance, service: service)
+    }
+
+    /// `PATCH /instance`: merges the given metadata, weight and enabled into the instance's overlay.
+    func patch(_ parameters: OpenAPIParameters) throws {
+        let service = try parameters.service()
+        let ip = try parameters.required("ip")
+        let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
+        let weight = try parameters.double("weight", default: nil)
+        if let weight, !(0...10_000).contains(weight) {
+            throw OpenAPIError(.badRequest, .weightError, "Param 'weight' must be between 0.0 and 10000.0, got \(weight).")
+        }
+        let enabled: Bool? = parameters.optional(anyOf: "enabled", "enable") == nil
+            ? nil : try parameters.bool(anyOf: ["enabled", "enable"], default: true)
+        try self.registry.instanceOperator.patchInstance(
+            service: service,
+            ip: ip,
+            port: port,
+            cluster: NamingDefaults.cluster(parameters.cluster),
+            metadata: try parameters.metadata(),
+            weight: weight,
+            enabled: enabled
+        )
+    }
+
+    /// `GET /instance`: one instance with its overlay applied.
+    func detail(_ parameters: OpenAPIParameters) throws -> (Service, Instance) {
+        let service = try parameters.service()
+        let ip = try parameters.required("ip")
+        let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
+        let instance = try self.registry.instanceOperator.instance(
+            of: service,
+            ip: ip,
+            port: port,
+            cluster: NamingDefaults.cluster(parameters.cluster)
+        )
+        return (service, instance)
+    }
+
+    /// `GET /instance/list`: the service's enabled instances (healthy only when asked), registering a 1.x
+    /// UDP subscriber when `udpPort` > 0 and its agent supports UDP push.
+    func list(_ parameters: OpenAPIParameters, request: HTTPRequest, clustersParameter: String) throws -> ServiceInfo {
+        let service = try parameters.service()
+        let clusterText = parameters.optional(clustersParameter) ?? ""
+        if let reason = NamingParamCheck.clusters(clusterText) {
+            throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
+        }
+        let healthyOnly = try parameters.bool("healthyOnly", default: false)
+        let udpPort = try parameters.int("udpPort", default: 0, range: NamingParamCheck.portRange)
+        let switches = self.registry.switches.current
+        var cacheMillis = Int64(switches.defaultCacheMillis)
+        let agent = request.headers["User-Agent"] ?? request.headers["Client-Version"] ?? ""
+        let clientIP = parameters.optional("clientIP") ?? request.remoteAddress?.host ?? ""
+        if udpPort > 0, !clientIP.isEmpty {
+            let subscribed = try self.registry.instanceOperator.subscribeUdp(
+                service: service,
+                clientIP: clientIP,
+                udpPort: udpPort,
+                clusters: clusterText,
+                agent: agent,
+                app: parameters.optional("app") ?? "unknown"
+            )
+            if subscribed { cacheMillis = Int64(switches.defaultPushCacheMillis) }
+        }
+        var info = self.registry.storage.serviceInfo(
+            of: service,
+            clusters: NamingDefaults.clusterList(clusterText),
+            healthyOnly: healthyOnly,
+            now: self.registry.clock.nowMillis()
+        )
+        info.name = service.groupedServiceName
+        info.groupName = service.group
+        info.clusters = clusterText
+        info.cacheMillis = cacheMillis
+        return info
+    }
+
+    /// `PUT /instance/beat`: a 1.x heartbeat, light (ip and port only) or with the full `beat` JSON.
+    func beat(_ parameters: OpenAPIParameters) throws -> BeatResult {
+        let service = try parameters.service()
+        var beatInfo: Instance?
+        var beatCluster: String?
+        if let beatText = parameters.optional("beat") {
+            let object: NacosJSONObject
+            do {
+                object = try NacosJSONParser.parseObject(NacosByteBuffer(string: beatText))
+                beatCluster = try object.string("cluster")
+                beatInfo = Instance(
+                    ip: try object.string("ip") ?? "",
+                    port: try object.integer("port") ?? 0,
+                    weight: try object.double("weight") ?? 1,
+                    healthy: true,
+                    enabled: true,
+                    ephemeral: true,
+                    clusterName: NamingDefaults.cluster(beatCluster),
+                    serviceName: service.groupedServiceName,
+                    metadata: try object.stringMap("metadata") ?? [:]
+                )
+            } catch {
+                throw OpenAPIError.invalid("Param 'beat' is not a valid beat JSON: \(error)")
+            }
+        }
+        let ip = parameters.optional("ip") ?? beatInfo.map(\.ip).flatMap { $0.isEmpty ? nil : $0 }
+        guard let ip else { throw OpenAPIError.missing("ip") }
+        let port = try parameters.int("port", default: beatInfo?.port ?? 0, range: NamingParamCheck.portRange)
+        let cluster = NamingDefaults.cluster(parameters.optional("clusterName") ?? beatCluster)
+        if let reason = NamingParamCheck.ip(ip) ?? NamingParamCheck.cluster(cluster) {
+            throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
+        }
+        if var info = beatInfo {
+            info.ip = ip
+            info.port = port
+            info.clusterName = cluster
+            beatInfo = info
+        }
+        return try self.registry.instanceOperator.beat(service: service, ip: ip, port: port, cluster: cluster, beatInfo: beatInfo)
+    }
+
+    /// `PUT /health`: sets the health of a persistent instance whose cluster has no active health check.
+    func setHealth(_ parameters: OpenAPIParameters) throws {
+        let service = try parameters.service(ephemeral: false)
+        let ip = try parameters.required("ip")
+        let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
+        guard parameters.optional(anyOf: "healthy", "valid") != nil else { throw OpenAPIError.missing("healthy") }
+        let healthy = try parameters.bool(anyOf: ["healthy", "valid"], default: true)
+        try self.registry.instanceOperator.setPersistentInstanceHealth(
+            service: service,
+            ip: ip,
+            port: port,
+            cluster: NamingDefaults.cluster(parameters.cluster),
+            healthy: healthy
+        )
+    }
+
+    // MARK: - Services
+
+    /// The service metadata a create or update carries.
+    func serviceMetadata(_ parameters: OpenAPIParameters, ephemeral: Bool, existing: ServiceMetadata?) throws -> ServiceMetadata {
+        var metadata = existing ?? ServiceMetadata()
+        if let threshold = try parameters.double("protectThreshold", default: nil) {
+            guard (0...1).contains(threshold) else {
+                throw OpenAPIError.invalid("Param 'protectThreshold' must be between 0.0 and 1.0, got \(threshold).")
+            }
+            metadata.protectThreshold = threshold
+        }
+        if let extendData = try parameters.metadata() {
+            metadata.extendData = extendData
+        }
+        if let selector = parameters.optional("selector") {
+            _ = try OpenAPIParameters.parseMetadata(selector, parameter: "selector")
+        }
+        metadata.ephemeral = ephemeral
+        return metadata
+    }
+
+    /// `POST /service`.
+    func createService(_ parameters: OpenAPIParameters) throws {
+        let ephemeral = try parameters.bool("ephemeral", default: false)
+        let service = try parameters.service(ephemeral: ephemeral)
+        try self.registry.serviceOperator.createService(service, metadata: try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: nil))
+    }
+
+    /// `PUT /service`.
+    func updateService(_ parameters: OpenAPIParameters, requireThreshold: Bool) throws {
+        let service = try parameters.service()
+        if requireThreshold { _ = try parameters.required("protectThreshold") }
+        let existing = self.registry.services.metadata(of: service)
+        let ephemeral = existing?.ephemeral ?? self.registry.services.existingSingleton(for: service)?.ephemeral ?? true
+        try self.registry.serviceOperator.updateService(service, metadata: try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: existing))
+    }
+
+    /// `DELETE /service`.
+    func deleteService(_ parameters: OpenAPIParameters) throws {
+        try self.registry.serviceOperator.deleteService(try parameters.service())
+    }
+
+    /// `GET /service`.
+    func serviceDetail(_ parameters: OpenAPIParameters) throws -> ServiceDetail {
+        try self.registry.serviceOperator.serviceDetail(try parameters.service())
+    }
+
+    /// `GET /service/list`: one page of the names in a namespace and group.
+    func listServices(_ parameters: OpenAPIParameters, defaultPageSize: Int?) throws -> (count: Int, names: [String]) {
+        let maxPageSize = self.registry.configuration.maxServiceListPageSize
+        let pageNo: Int
+        let pageSize: Int
+        if let defaultPageSize {
+            pageNo = try parameters.int("pageNo", default: 1, range: 1...Int.max)
+            pageSize = try parameters.int("pageSize", default: defaultPageSize, range: 1...maxPageSize)
+        } else {
+            pageNo = try parameters.requiredInt("pageNo", range: 1...Int.max)
+            pageSize = try parameters.requiredInt("pageSize", range: 1...maxPageSize)
+        }
+        let group = parameters.optional("groupName") ?? NamingDefaults.group
+        if let reason = NamingParamCheck.namespace(parameters.namespace) ?? NamingParamCheck.groupName(group) {
+            throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
+        }
+        return self.registry.serviceOperator.listServices(namespace: parameters.namespace, group: group, pageNo: pageNo, pageSize: pageSize)
+    }
+
+    /// `GET /service/subscribers`.
+    func subscribers(_ parameters: OpenAPIParameters) throws -> (count: Int, subscribers: [Subscriber]) {
+        let service = try parameters.service()
+        let pageNo = try parameters.int("pageNo", default: 1, range: 1...Int.max)
+        let pageSize = try parameters.int("pageSize", default: 1000, range: 1...self.registry.configuration.maxServiceListPageSize)
+        _ = try parameters.bool("aggregation", default: true)
+        return self.registry.serviceOperator.subscribers(of: service, pageNo: pageNo, pageSize: pageSize)
+    }
+
+    // MARK: - Operator
+
+    /// `PUT /operator/switches`: changes one switch.
+    func updateSwitch(_ parameters: OpenAPIParameters) throws {
+        let entry = try parameters.required("entry")
+        let value = try parameters.required("value")
+        try self.registry.switches.update(entry: entry, value: value)
+    }
+}

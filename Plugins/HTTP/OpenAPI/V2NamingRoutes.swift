@@ -1,0 +1,99 @@
+import NacosNaming
+import NacosNamingAPI
+import NacosRemote
+
+/// The v2 naming Open API (`/nacos/v2/ns/*`, reference §4.6): the same operations as v1 inside the
+/// `{code, message, data}` envelope; the beat alone answers its bare v1 JSON, as Nacos does.
+struct V2NamingRoutes: Sendable {
+    /// The path prefix.
+    static let prefix = "/nacos/v2/ns"
+
+    let actions: OpenAPINamingActions
+
+    /// Adds every v2 naming route to `router`.
+    func install(into router: inout HTTPRouter) {
+        let actions = self.actions
+        let prefix = Self.prefix
+
+        router.add(.post, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+            _ = try actions.register(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.delete, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+            try actions.deregister(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.put, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+            try actions.update(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.patch, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+            try actions.patch(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.get, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+            let (service, instance) = try actions.detail(OpenAPIParameters(request))
+            return { OpenAPIJSON.instanceDetail(instance, service: service, serviceKey: "serviceName", to: &$0) }
+        })
+        router.add(.get, "\(prefix)/instance/list", OpenAPIResponses.v2 { request in
+            // v2 names the subscriber's address `ip` and `port` where v1 says `clientIP` and `udpPort`.
+            var raw = request.parameters
+            if let ip = raw["ip"] { raw.append(name: "clientIP", value: ip) }
+            if let port = raw["port"] { raw.append(name: "udpPort", value: port) }
+            let info = try actions.list(OpenAPIParameters(raw), request: request, clustersParameter: "clusterName")
+            return { info.writeJSON(to: &$0) }
+        })
+        router.add(.put, "\(prefix)/instance/beat", OpenAPIResponses.v1 { request in
+            let result = try actions.beat(OpenAPIParameters(request))
+            return OpenAPIResponses.json { OpenAPIJSON.beat(result, to: &$0) }
+        })
+        router.add(.put, "\(prefix)/health/instance", OpenAPIResponses.v2 { request in
+            try actions.setHealth(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+
+        router.add(.post, "\(prefix)/service", OpenAPIResponses.v2 { request in
+            try actions.createService(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.put, "\(prefix)/service", OpenAPIResponses.v2 { request in
+            try actions.updateService(OpenAPIParameters(request), requireThreshold: false)
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.delete, "\(prefix)/service", OpenAPIResponses.v2 { request in
+            try actions.deleteService(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+        router.add(.get, "\(prefix)/service", OpenAPIResponses.v2 { request in
+            let detail = try actions.serviceDetail(OpenAPIParameters(request))
+            return { OpenAPIJSON.serviceDetail(detail, to: &$0) }
+        })
+        router.add(.get, "\(prefix)/service/list", OpenAPIResponses.v2 { request in
+            let page = try actions.listServices(OpenAPIParameters(request), defaultPageSize: 20)
+            return { writer in
+                writer.object { writer in
+                    writer.key("count")
+                    writer.integer(page.count)
+                    writer.key("services")
+                    writer.array { writer in
+                        for name in page.names { writer.string(name) }
+                    }
+                }
+            }
+        })
+
+        router.add(.get, "\(prefix)/operator/metrics", OpenAPIResponses.v2 { _ in
+            let metrics = actions.registry.metrics
+            let load = NacosHostLoad.current()
+            return { OpenAPIJSON.metrics(metrics, load: load, to: &$0) }
+        })
+        router.add(.get, "\(prefix)/operator/switches", OpenAPIResponses.v2 { _ in
+            let switches = actions.registry.switches.current
+            return { switches.writeJSON(to: &$0) }
+        })
+        router.add(.put, "\(prefix)/operator/switches", OpenAPIResponses.v2 { request in
+            try actions.updateSwitch(OpenAPIParameters(request))
+            return OpenAPIResponses.string("ok")
+        })
+    }
+}

@@ -1,0 +1,102 @@
+import NacosRemote
+
+/// The keys of the RPC section: frame and connection limits of the RPC ports, and the connection
+/// manager's ejector, loader and limit rule (docs/remote.md).
+extension NacosServerConfigurationKey {
+    /// The largest frame limit an RPC port accepts (the frame header's 32-bit length).
+    static let frameLengthRange = 1024...Int(UInt32.max)
+
+    /// The keys of the RPC section, in table order.
+    static let remoteKeys: [Self] = [
+        Self(
+            "nacos.remote.server.grpc.maxinbound.message.size", type: .bytes, section: .remote, nacos: true,
+            "Deprecated by Nacos: sets the largest frame of both RPC ports; the two keys below override it.",
+            expectation: Self.frameLengthExpectation,
+            get: { $0.rpc.clientMaxFrameLength },
+            set: { configuration, bytes in
+                configuration.rpc.clientMaxFrameLength = bytes
+                configuration.rpc.clusterMaxFrameLength = bytes
+            },
+            parse: { ConfigurationValueParser.bytes($0, in: Self.frameLengthRange) },
+            render: { ConfigurationValueParser.renderBytes($0) }
+        ),
+        Self.bytes(
+            "nacos.remote.server.grpc.sdk.max-inbound-message-size", .remote, nacos: true, range: Self.frameLengthRange,
+            "The largest frame the client RPC port accepts; a larger length header closes the connection.",
+            \.rpc.clientMaxFrameLength
+        ),
+        Self.bytes(
+            "nacos.remote.server.grpc.cluster.max-inbound-message-size", .remote, nacos: true, range: Self.frameLengthRange,
+            "The largest frame the cluster RPC port accepts.",
+            \.rpc.clusterMaxFrameLength
+        ),
+        Self.int(
+            "nacos.remote.server.max-connections", .remote, nacos: false, range: 1...Int.max,
+            "The most connections each RPC port keeps open; more are closed as soon as they are accepted.",
+            \.rpc.maxConnections
+        ),
+        Self.duration(
+            "nacos.remote.server.ejector.keep-alive-time", .remote, nacos: false,
+            "How long a connection may be silent before the ejector sends it ClientDetectionRequest (Nacos KEEP_ALIVE_TIME).",
+            \.connections.keepAliveTime
+        ),
+        Self.duration(
+            "nacos.remote.server.ejector.interval", .remote, nacos: false,
+            "How often the ejector looks for silent connections and runs pending reloads.",
+            \.connections.ejectorInterval
+        ),
+        Self.duration(
+            "nacos.remote.server.ejector.initial-delay", .remote, nacos: false, minimum: .zero,
+            "The delay before the ejector's first run.",
+            \.connections.ejectorInitialDelay
+        ),
+        Self.duration(
+            "nacos.remote.server.ejector.detection-timeout", .remote, nacos: false,
+            "How long a probed connection has to answer ClientDetectionRequest before it is closed.",
+            \.connections.detectionTimeout
+        ),
+        Self.duration(
+            "nacos.remote.server.loader.reset-timeout", .remote, nacos: false,
+            "How long a loader reload (reloadClient, reloadCurrent, ServerReloadRequest) waits for a client to acknowledge ConnectResetRequest.",
+            \.connections.resetTimeout
+        ),
+        Self.path(
+            "nacos.remote.server.limit-rule.file", .remote, nacos: false,
+            "JSON connection limit rule (Nacos 2.0's limitRule shape), re-read when it changes; none uses the three keys below.",
+            \.connections.limitRuleFile
+        ),
+        Self.duration(
+            "nacos.remote.server.limit-rule.check-interval", .remote, nacos: false,
+            "How often the limit-rule file is checked for changes.",
+            \.connections.limitRuleCheckInterval
+        ),
+        Self.int(
+            "nacos.remote.server.limit.count", .remote, nacos: false, range: -1...Int.max,
+            "The most SDK connections in total (countLimit); -1 is unlimited. Cluster connections are never limited.",
+            \.connections.limitRule.countLimit
+        ),
+        Self.int(
+            "nacos.remote.server.limit.count-per-client-ip", .remote, nacos: false, range: -1...Int.max,
+            "The most SDK connections from one client IP (countLimitPerClientIpDefault); -1 is unlimited.",
+            \.connections.limitRule.countLimitPerClientIpDefault
+        ),
+        Self(
+            "nacos.remote.server.limit.monitor-ips", type: .list, section: .remote, nacos: false,
+            "Client IPs whose every request and push is logged with its body (monitorIpList).",
+            defaultValue: "(empty)",
+            expectation: "a comma-separated list of IP addresses or host names",
+            get: { $0.connections.limitRule.monitorIpList.sorted() },
+            set: { $0.connections.limitRule.monitorIpList = Set($1) },
+            parse: { text in
+                let items = ConfigurationValueParser.list(text)
+                return items.allSatisfy(Self.isHostName) ? items : nil
+            },
+            render: { $0.isEmpty ? "(empty)" : $0.joined(separator: ",") }
+        ),
+    ]
+
+    /// What a frame limit looks like.
+    private static var frameLengthExpectation: String {
+        "a size in bytes, optionally with a unit (B, KiB, MiB, GiB; KB and MB are binary too) in 1KiB...\(UInt32.max)"
+    }
+}

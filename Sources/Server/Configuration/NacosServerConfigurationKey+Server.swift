@@ -1,0 +1,117 @@
+import NacosTransport
+
+/// The keys of the server section: ports, addresses, mode, membership, logging and shutdown.
+extension NacosServerConfigurationKey {
+    /// The HTTP port key; short flag `--port`.
+    static let serverPort = Self.int(
+        "server.port", aliases: ["nacos.server.main.port"], .server, nacos: true, range: 0...65535,
+        "HTTP Open API port; the client RPC port is this + 1000 and the cluster RPC port this + 1001 unless set. 0 picks free ports.",
+        \.httpPort
+    )
+
+    /// The standalone/cluster key; short flag `-m`.
+    static let standalone = Self.bool(
+        "nacos.standalone", .server, nacos: true,
+        "Whether the node runs alone (true, as `-m standalone`) or as a member of nacos.member.list (false, as `-m cluster`).",
+        \.standalone
+    )
+
+    /// The log level key; short flag `--log-level`.
+    static let logLevel = Self(
+        "nacos.log.level", type: .enumeration(NacosLogger.Level.allCases.map(\.description)), section: .server, nacos: false,
+        "The lowest level logged to standard error (`warn` is read as warning).",
+        expectation: "one of \(NacosLogger.Level.allCases.map(\.description).joined(separator: ", "))",
+        path: \.logLevel,
+        parse: { text in
+            let word = ConfigurationValueParser.enumeration(text, of: NacosLogger.Level.allCases.map(\.description) + ["warn"])
+            return word == "warn" ? .warning : NacosLogger.Level.allCases.first { $0.description == word }
+        },
+        render: { $0.description }
+    )
+
+    /// The keys of the server section, in table order.
+    static let serverKeys: [Self] = [
+        Self.serverPort,
+        Self.derivedPort(
+            "nacos.remote.server.grpc.sdk.port", .server,
+            "Client (SDK) RPC port; Java SDKs always dial server.port + 1000, so change it only for Swift clients or behind a proxy.",
+            defaultValue: "server.port + 1000",
+            \.clientRpcPort
+        ),
+        Self.derivedPort(
+            "nacos.remote.server.grpc.cluster.port", .server,
+            "Cluster (peer) RPC port; peers dial a member's port + 1001, so every member must agree on it.",
+            defaultValue: "server.port + 1001",
+            \.clusterRpcPort
+        ),
+        Self(
+            "server.address", type: .string, section: .server, nacos: true,
+            "The IP address every port listens on (0.0.0.0: all IPv4 interfaces, :: for IPv6).",
+            expectation: "an IPv4 or IPv6 address",
+            path: \.bindHost,
+            parse: { text in
+                let host = text.trimmingWhitespace()
+                return (try? NacosSocketAddress(ipAddress: host, port: 0)) != nil ? host : nil
+            },
+            render: { $0 }
+        ),
+        Self(
+            "nacos.inetutils.ip-address", aliases: ["nacos.server.ip"], type: .string, section: .server, nacos: true,
+            "The IP (or host name) this node announces to clients and peers; empty detects the first non-loopback address.",
+            defaultValue: "(detected)",
+            expectation: "an IP address or host name, or empty to detect",
+            path: \.advertisedIP,
+            parse: { text -> String?? in
+                let host = text.trimmingWhitespace()
+                if host.isEmpty { return .some(nil) }
+                return Self.isHostName(host) ? .some(host) : nil
+            },
+            render: { $0 ?? "(detected)" }
+        ),
+        Self.standalone,
+        Self.list(
+            "nacos.member.list", .server, nacos: true,
+            "The cluster's members, `ip[:port]` each (port 8848 when left out), used when nacos.standalone is false.",
+            itemExpectation: "members written ip[:port] with a port in 1...65535",
+            isValidItem: Self.isMemberAddress,
+            \.memberList
+        ),
+        Self.logLevel,
+        Self.duration(
+            "nacos.server.shutdown.grace-period", .server, nacos: false, minimum: .zero,
+            "How long a graceful shutdown (SIGINT, SIGTERM) may take before the process exits anyway.",
+            \.shutdownGracePeriod
+        ),
+    ]
+
+    /// Whether `text` looks like an IP literal or a DNS name (letters, digits, `.`, `-`, `:`, `_`).
+    static func isHostName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 253
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_") }
+    }
+
+    /// Whether `text` is a member address as Nacos writes them: `host`, `host:port` or `[ipv6]:port`,
+    /// optionally followed by `?parameters` (which are kept and ignored).
+    static func isMemberAddress(_ text: String) -> Bool {
+        let address = text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var host = address
+        var port: Substring?
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]") else { return false }
+            host = String(address[address.index(after: address.startIndex)..<close])
+            let rest = address[address.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":") else { return false }
+                port = rest.dropFirst()
+            }
+        } else if address.filter({ $0 == ":" }).count == 1, let colon = address.firstIndex(of: ":") {
+            host = String(address[..<colon])
+            port = address[address.index(after: colon)...]
+        }
+        guard Self.isHostName(host) else { return false }
+        if let port {
+            guard let number = Int(port), (1...65535).contains(number) else { return false }
+        }
+        return true
+    }
+}

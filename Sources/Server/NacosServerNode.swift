@@ -1,0 +1,285 @@
+public import NacosHTTP
+public import NacosNaming
+public import NacosRemote
+import NacosTLS
+public import NacosTransport
+import Synchronization
+
+/// A whole node: the naming registry behind the client RPC port, the cluster RPC port, the HTTP Open
+/// API, UDP push to 1.x subscribers, and their orderly start and graceful stop.
+///
+/// `nacos-server` is this type plus a command line and signal handling; an app can embed a node the
+/// same way:
+///
+/// ```swift
+/// let node = try await NacosServerNode.start(configuration: configuration, logger: logger)
+/// …
+/// await node.shutdown(gracePeriod: .seconds(10))
+/// ```
+public final class NacosServerNode: Sendable {
+    /// The configuration the node runs with.
+    public let configuration: NacosServerConfiguration
+    /// Every client and cluster connection.
+    public let connections: NacosConnectionManager
+    /// The naming registry.
+    public let registry: NamingRegistry
+    /// The server SDK clients connect to (HTTP port + 1000).
+    public let clientRpcServer: NacosRpcServer
+    /// The server other members connect to (HTTP port + 1001).
+    public let clusterRpcServer: NacosRpcServer
+    /// The HTTP/1.1 Open API server.
+    public let httpServer: NacosHTTPServer
+    /// Pushes to 1.x UDP subscribers, when enabled.
+    public let udpPush: UdpPushExecutor?
+    /// Where the HTTP server listens.
+    public let httpAddress: NacosSocketAddress
+    /// Where SDK clients connect.
+    public let clientRpcAddress: NacosSocketAddress
+    /// Where other members connect.
+    public let clusterRpcAddress: NacosSocketAddress
+    private let logger: NacosLogger
+    private let ready = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
+
+    private init(
+        configuration: NacosServerConfiguration,
+        components: Components,
+        addresses: (http: NacosSocketAddress, client: NacosSocketAddress, cluster: NacosSocketAddress),
+        logger: NacosLogger
+    ) {
+        self.configuration = configuration
+        self.connections = components.connections
+        self.registry = components.registry
+        self.clientRpcServer = components.clientRpcServer
+        self.clusterRpcServer = components.clusterRpcServer
+        self.httpServer = components.httpServer
+        self.udpPush = components.udpPush
+        self.httpAddress = addresses.http
+        self.clientRpcAddress = addresses.client
+        self.clusterRpcAddress = addresses.cluster
+        self.logger = logger
+    }
+
+    /// Whether the node has started and is not shutting down (the readiness probe).
+    public var isReady: Bool { self.ready.load(ordering: .relaxed) }
+
+    /// Builds every part, binds the three ports (and the UDP push socket), and starts serving.
+    ///
+    /// - Throws: the first bind or TLS failure; whatever had started is stopped again.
+    public static func start(
+        configuration: NacosServerConfiguration,
+        logger: NacosLogger,
+        group: NacosEventLoopGroup = .shared,
+        clock: any NacosClock = NacosSystemClock()
+    ) async throws -> NacosServerNode {
+        let readiness = ReadinessFlag()
+        let components = try await Components.make(
+            configuration: configuration,
+            logger: logger,
+            group: group,
+            clock: clock,
+            readiness: readiness
+        )
+        do {
+            let ports = configuration.ports
+            try await components.clientRpcServer.bind()
+            try await components.clusterRpcServer.bind()
+            let http = try await components.httpServer.start(
+                on: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.http)
+            )
+            let node = NacosServerNode(
+                configuration: configuration,
+                components: components,
+                addresses: (
+                    http,
+                    components.clientRpcServer.localAddress ?? http,
+                    components.clusterRpcServer.localAddress ?? http
+                ),
+                logger: logger
+            )
+            components.clientRpcServer.markStarted()
+            components.clusterRpcServer.markStarted()
+            components.connections.start()
+            components.registry.start()
+            node.ready.store(true, ordering: .relaxed)
+            readiness.node = node
+            logger.info(
+                "nacos-server started (\(configuration.mode.rawValue)): HTTP \(http), client RPC \(node.clientRpcAddress), cluster RPC \(node.clusterRpcAddress)"
+            )
+            return node
+        } catch {
+            await components.stop(gracePeriod: .zero)
+            throw error
+        }
+    }
+
+    /// Stops gracefully: readiness turns false, the servers stop accepting, requests in progress are
+    /// answered, then every connection closes; whatever is still running after `gracePeriod` is cut off.
+    /// Calling it again does nothing.
+    public func shutdown(gracePeriod: Duration) async {
+        guard !self.stopped.exchange(true, ordering: .relaxed) else { return }
+        self.ready.store(false, ordering: .relaxed)
+        self.logger.info("nacos-server shutting down (grace period \(gracePeriod))")
+        await Components(
+            connections: self.connections,
+            registry: self.registry,
+            clientRpcServer: self.clientRpcServer,
+            clusterRpcServer: self.clusterRpcServer,
+            httpServer: self.httpServer,
+            udpPush: self.udpPush
+        ).stop(gracePeriod: gracePeriod)
+        self.logger.info("nacos-server stopped")
+    }
+}
+
+/// Lets the HTTP readiness probe, built before the node exists, ask the node once it does.
+private final class ReadinessFlag: Sendable {
+    private let state = Mutex<NacosServerNode?>(nil)
+
+    var node: NacosServerNode? {
+        get { self.state.withLock { $0 } }
+        set { self.state.withLock { $0 = newValue } }
+    }
+}
+
+/// The parts of a node, built before anything listens.
+private struct Components: Sendable {
+    let connections: NacosConnectionManager
+    let registry: NamingRegistry
+    let clientRpcServer: NacosRpcServer
+    let clusterRpcServer: NacosRpcServer
+    let httpServer: NacosHTTPServer
+    let udpPush: UdpPushExecutor?
+
+    static func make(
+        configuration: NacosServerConfiguration,
+        logger: NacosLogger,
+        group: NacosEventLoopGroup,
+        clock: any NacosClock,
+        readiness: ReadinessFlag
+    ) async throws -> Components {
+        let ports = configuration.ports
+        let connections = NacosConnectionManager(configuration: configuration.connections, clock: clock, logger: logger)
+        let udpPush: UdpPushExecutor? =
+            configuration.udpPush.enabled
+            ? try await UdpPushExecutor(on: group.next(), ackTimeout: configuration.udpPush.ackTimeout, logger: logger)
+            : nil
+        let registry = NamingRegistry(
+            configuration: configuration.naming,
+            connectionManager: connections,
+            clock: clock,
+            logger: logger,
+            udpExecutor: udpPush
+        )
+
+        var clientHandlers = NacosRequestHandlerRegistry()
+        registry.install(into: &clientHandlers)
+        var clientRpc = NacosRpcServerConfiguration(
+            kind: .sdk,
+            address: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.clientRpc)
+        )
+        clientRpc.maxConnections = configuration.rpc.maxConnections
+        clientRpc.tlsProtected = configuration.clientRpcTLS.enabled
+        let clientRpcServer = NacosRpcServer(
+            configuration: clientRpc,
+            transport: try ServerTransportFactory.make(
+                tls: configuration.clientRpcTLS,
+                maxFrameLength: configuration.rpc.clientMaxFrameLength,
+                group: group,
+                logger: logger
+            ),
+            handlers: clientHandlers,
+            payloads: NamingRegistry.payloads,
+            connectionManager: connections,
+            clock: clock,
+            logger: logger
+        )
+
+        var clusterHandlers = NacosRequestHandlerRegistry()
+        clusterHandlers.register(NacosServerLoaderInfoHandler(connectionManager: connections))
+        clusterHandlers.register(NacosServerReloadHandler(connectionManager: connections))
+        var clusterRpc = NacosRpcServerConfiguration(
+            kind: .cluster,
+            address: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.clusterRpc)
+        )
+        clusterRpc.tlsProtected = configuration.clusterRpcTLS.enabled
+        let clusterRpcServer = NacosRpcServer(
+            configuration: clusterRpc,
+            transport: try ServerTransportFactory.make(
+                tls: configuration.clusterRpcTLS,
+                maxFrameLength: configuration.rpc.clusterMaxFrameLength,
+                group: group,
+                logger: logger
+            ),
+            handlers: clusterHandlers,
+            payloads: NamingRegistry.payloads,
+            connectionManager: connections,
+            clock: clock,
+            logger: logger
+        )
+
+        let context = OpenAPIContext(
+            registry: registry,
+            connections: connections,
+            rpcServer: clientRpcServer,
+            selfAddress: "\(configuration.advertisedIP ?? Self.fallbackIP(configuration.bindHost)):\(ports.http)",
+            isReady: { readiness.node?.isReady ?? false },
+            extraMetrics: { exposition in
+                if let udp = udpPush?.statistics {
+                    for (result, count) in [("sent", udp.sent), ("retransmitted", udp.retransmitted), ("acknowledged", udp.acknowledged), ("failed", udp.failed)] {
+                        try exposition.addCounter(
+                            "nacos_udp_push_total",
+                            help: "UDP pushes to 1.x subscribers by outcome.",
+                            labels: ["result": result],
+                            value: count
+                        )
+                    }
+                }
+            }
+        )
+        var http = HTTPServerConfiguration()
+        http.maxHeaderBytes = configuration.http.maxHeaderBytes
+        http.maxBodyBytes = configuration.http.maxBodyBytes
+        http.requestTimeout = configuration.http.requestTimeout
+        http.idleTimeout = configuration.http.idleTimeout
+        http.maxConnections = configuration.http.maxConnections
+        http.maxPipelinedRequests = configuration.http.maxPipelinedRequests
+        let httpServer = NacosHTTPServer(
+            transport: try ServerTransportFactory.make(
+                tls: configuration.httpTLS,
+                maxFrameLength: configuration.rpc.clientMaxFrameLength,
+                group: group,
+                logger: logger
+            ),
+            configuration: http,
+            responder: NacosOpenAPI(context: context).makeRouter(),
+            logger: logger
+        )
+        return Components(
+            connections: connections,
+            registry: registry,
+            clientRpcServer: clientRpcServer,
+            clusterRpcServer: clusterRpcServer,
+            httpServer: httpServer,
+            udpPush: udpPush
+        )
+    }
+
+    /// The address peers and the loader report when none is configured: the bind address, or loopback
+    /// for a wildcard bind.
+    static func fallbackIP(_ bindHost: String) -> String {
+        bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
+    }
+
+    /// Stops the servers together within `gracePeriod`, then the registry, the connections and UDP push.
+    func stop(gracePeriod: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.httpServer.shutdown(gracePeriod: gracePeriod) }
+            group.addTask { await self.clientRpcServer.shutdown(gracePeriod: gracePeriod) }
+            group.addTask { await self.clusterRpcServer.shutdown(gracePeriod: gracePeriod) }
+        }
+        self.registry.shutdown()
+        self.connections.shutdown()
+        await self.udpPush?.shutdown()
+    }
+}

@@ -1,0 +1,1 @@
+../TransportTests/Support/Inflater.swift
