@@ -11,6 +11,10 @@ enum BenchmarkArguments {
                     127.0.0.1, next to the echo scenario of the same shape (the rpc/echo ratio).
           register  Ephemeral registrations/s: naming connections (NacosRpcClient) send InstanceRequest in a
                     closed loop to a naming registry behind a NacosRpcServer in this process, over 127.0.0.1.
+          http-register
+                    HTTP v1 registrations/s: keep-alive connections send POST /nacos/v1/ns/instance (as 1.x
+                    clients do) to the Open API of a registry behind a NacosHTTPServer in this process; takes
+                    the register options, --in-flight being the pipelining depth per connection.
           push      Register-to-push latency: a provider changes its instance of a service and a subscriber's
                     NotifySubscriberRequest handler times the push, idle and under background registrations,
                     for several push merge windows.
@@ -104,6 +108,7 @@ enum BenchmarkArguments {
           swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
           swift run -c release --scratch-path .build-bench nacos-bench rpc --transport tcp
           swift run -c release --scratch-path .build-bench nacos-bench register --connections 64 --in-flight 1,4
+          swift run -c release --scratch-path .build-bench nacos-bench http-register --connections 64
           swift run -c release --scratch-path .build-bench nacos-bench push --merge-window 0,10 --load 0,50000
           swift run -c release --scratch-path .build-bench nacos-bench memory
         """
@@ -113,7 +118,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'push', 'memory' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'memory' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -128,6 +133,9 @@ enum BenchmarkArguments {
         case "register":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .register(try self.parseRegister(rest))
+        case "http-register":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .httpRegister(try self.parseRegister(rest))
         case "push":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .push(try self.parsePush(rest))
@@ -137,7 +145,7 @@ enum BenchmarkArguments {
         case "memory-clients":
             return .memoryClients(try self.parseMemoryClients(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'push', 'memory' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'memory' or '--help')")
         }
     }
 

@@ -8,6 +8,8 @@ enum BenchmarkCommand {
     case rpc(RpcOptions)
     /// Run the naming registration benchmark with these options.
     case register(RegisterOptions)
+    /// Run the HTTP v1 registration benchmark with these options.
+    case httpRegister(RegisterOptions)
     /// Run the naming push-latency benchmark with these options.
     case push(PushLatencyOptions)
     /// Run the naming memory benchmark with these options.

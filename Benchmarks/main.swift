@@ -34,6 +34,13 @@ case .register(let options):
         FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
         exit(1)
     }
+case .httpRegister(let options):
+    do {
+        _ = try await HTTPRegisterBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
 case .push(let options):
     do {
         _ = try await PushLatencyBenchmark(options: options).run()
