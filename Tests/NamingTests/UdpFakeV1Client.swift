@@ -1,6 +1,7 @@
 import NacosNaming
 import NacosNamingAPI
 import NacosRemote
+import NacosTestKit
 import NacosTransport
 import Synchronization
 

@@ -3,11 +3,11 @@
 ///
 /// It is deliberately simple (one bit at a time, no tables), so it shares no code or shortcuts with the
 /// encoder it checks. Every malformed input throws `InflateError`.
-struct Inflater {
+public struct Inflater {
     /// Why a stream could not be decoded.
-    struct InflateError: Error, CustomStringConvertible {
+    public struct InflateError: Error, CustomStringConvertible {
         /// What was wrong.
-        let description: String
+        public let description: String
         init(_ description: String) { self.description = description }
     }
 
@@ -27,12 +27,12 @@ struct Inflater {
     }
 
     /// Decodes one gzip member, checking its CRC-32 and length.
-    static func gunzip(_ member: [UInt8], maxOutput: Int = 64 << 20) throws -> [UInt8] {
+    public static func gunzip(_ member: [UInt8], maxOutput: Int = 64 << 20) throws -> [UInt8] {
         try self.gunzipWithBlockTypes(member, maxOutput: maxOutput).bytes
     }
 
     /// Decodes one gzip member and reports the block types it contained.
-    static func gunzipWithBlockTypes(_ member: [UInt8], maxOutput: Int = 64 << 20) throws -> (bytes: [UInt8], blockTypes: [Int]) {
+    public static func gunzipWithBlockTypes(_ member: [UInt8], maxOutput: Int = 64 << 20) throws -> (bytes: [UInt8], blockTypes: [Int]) {
         var inflater = Inflater(input: member, maxOutput: maxOutput)
         try inflater.readGzipHeader()
         try inflater.inflateBlocks()
@@ -45,14 +45,14 @@ struct Inflater {
     }
 
     /// Decodes a raw DEFLATE stream.
-    static func inflate(_ stream: [UInt8], maxOutput: Int = 64 << 20) throws -> [UInt8] {
+    public static func inflate(_ stream: [UInt8], maxOutput: Int = 64 << 20) throws -> [UInt8] {
         var inflater = Inflater(input: stream, maxOutput: maxOutput)
         try inflater.inflateBlocks()
         return inflater.output
     }
 
     /// CRC-32 computed bit by bit (no table), as an independent check of the encoder's table version.
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
             crc ^= UInt32(byte)

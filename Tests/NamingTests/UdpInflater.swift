@@ -1,1 +1,0 @@
-../TransportTests/Support/Inflater.swift
