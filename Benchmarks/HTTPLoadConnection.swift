@@ -39,6 +39,7 @@ final class HTTPLoadConnection: NacosStreamHandler, @unchecked Sendable {
 
     func streamActive(_ output: any NacosStreamOutput) {
         self.output = output
+        output.setReadingEnabled(true)
         self.report(.success(()))
         for _ in 0..<self.depth { self.sendNext() }
         output.flush()

@@ -6,8 +6,9 @@ import NacosTransport
 
 /// Measures HTTP v1 registrations per second (`POST /nacos/v1/ns/instance`, what 1.x clients send): the
 /// Open API of a naming registry behind a `NacosHTTPServer` on its own event loop group, and keep-alive
-/// connections on another, over 127.0.0.1. Connection `i` registers ip `10.<i/256>.<i%256>.1:8080` into
-/// services it cycles over, so each request re-registers that ip:port client's instance of one service.
+/// connections on another, over 127.0.0.1. Request `n` of connection `i` registers instance
+/// `10.<i/256>.<i%256>.1:<1024 + n % 50000>` into service `svc-<n % services>`: every request is a distinct
+/// 1.x client (one ip:port, one service) until the ports wrap, as a fleet of 1.x applications looks.
 struct HTTPRegisterBenchmark {
     /// What to run (`--in-flight` is the pipelining depth per connection).
     let options: RegisterOptions
@@ -79,11 +80,12 @@ struct HTTPRegisterBenchmark {
             let serviceCount = self.options.serviceCount
             for index in 0..<connections {
                 let ip = "10.\(index / 256).\(index % 256).1"
-                let prefix = Array("POST /nacos/v1/ns/instance?ip=\(ip)&port=8080&serviceName=svc-".utf8)
+                let prefix = Array("POST /nacos/v1/ns/instance?ip=\(ip)&port=".utf8)
                 let suffix = Array(" HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Nacos-Java-Client:v1.4.1\r\nContent-Length: 0\r\n\r\n".utf8)
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     let connection = HTTPLoadConnection(depth: inFlight, recorder: recorder, makeRequest: { sequence in
-                        prefix + Array(String(sequence % serviceCount).utf8) + suffix
+                        let port = 1024 + sequence % 50_000
+                        return prefix + Array("\(port)&serviceName=svc-\(port % serviceCount)".utf8) + suffix
                     }) { result in
                         continuation.resume(with: result)
                     }
