@@ -1,4 +1,3 @@
-import Foundation
 public import NacosNaming
 import NacosNamingAPI
 import NacosRemote
@@ -101,18 +100,20 @@ public struct OpenAPIParameters: Sendable {
     /// parts non-empty. Names are checked with the same rules as over RPC.
     public func service(ephemeral: Bool = true) throws(OpenAPIError) -> Service {
         let raw = try self.required("serviceName")
-        let grouped: String
-        if raw.contains(NamingDefaults.groupedNameSeparator) {
-            grouped = raw
+        let group: String
+        let name: String
+        let utf8 = Array(raw.utf8)
+        if let separator = Self.separatorIndex(in: utf8[...]) {
+            group = String(decoding: utf8[..<separator], as: UTF8.self)
+            name = String(decoding: utf8[(separator + 2)...], as: UTF8.self)
+            guard Self.separatorIndex(in: utf8[(separator + 2)...]) == nil else {
+                throw .invalid("Param 'serviceName' is illegal, it should be 'groupName@@serviceName': '\(raw)'.")
+            }
         } else {
-            grouped = NamingDefaults.groupedName(service: raw, group: self.optional("groupName") ?? NamingDefaults.group)
+            group = self.optional("groupName") ?? NamingDefaults.group
+            name = raw
         }
-        guard let separator = grouped.range(of: NamingDefaults.groupedNameSeparator) else {
-            throw .invalid("Param 'serviceName' is illegal, it should be 'groupName@@serviceName'.")
-        }
-        let group = String(grouped[..<separator.lowerBound])
-        let name = String(grouped[separator.upperBound...])
-        guard !group.isBlank, !name.isBlank, !name.contains(NamingDefaults.groupedNameSeparator) else {
+        guard !group.isBlank, !name.isBlank else {
             throw .invalid("Param 'serviceName' is illegal, serviceName is blank or groupName is blank: '\(raw)'.")
         }
         let namespace = self.namespace
@@ -120,6 +121,16 @@ public struct OpenAPIParameters: Sendable {
             throw .invalid(NamingParamCheck.message(for: reason))
         }
         return Service(namespace: namespace, group: group, name: name, ephemeral: ephemeral)
+    }
+
+    /// The offset of the first `@@` in `utf8`, if any.
+    private static func separatorIndex(in utf8: ArraySlice<UInt8>) -> Int? {
+        var index = utf8.startIndex
+        while index + 1 < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "@") && utf8[index + 1] == UInt8(ascii: "@") { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// `metadata` as a JSON object (`{"k":"v"}`; non-string values are written as JSON text) or as
