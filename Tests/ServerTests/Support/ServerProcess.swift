@@ -1,0 +1,182 @@
+import Foundation
+import NacosTestKit
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One `nacos-server` child process, with its standard output and standard error captured in temporary
+/// files so that a test can read them at any time, also after the process exited.
+///
+/// Start it with `withServerProcess`, which kills the process when the test body returns or throws.
+final class ServerProcess: Sendable {
+    /// How a process ended.
+    enum Exit: Equatable, CustomStringConvertible {
+        /// It called `exit` with this status.
+        case exited(Int32)
+        /// A signal ended it.
+        case signalled(Int32)
+
+        var description: String {
+            switch self {
+            case .exited(let status): "exited with status \(status)"
+            case .signalled(let signal): "killed by signal \(signal)"
+            }
+        }
+    }
+
+    /// The arguments the binary was started with.
+    let arguments: [String]
+    private let process: Process
+    private let outputPath: String
+    private let errorPath: String
+    private let cleanedUp = Atomic<Bool>(false)
+
+    private init(arguments: [String], process: Process, outputPath: String, errorPath: String) {
+        self.arguments = arguments
+        self.process = process
+        self.outputPath = outputPath
+        self.errorPath = errorPath
+    }
+
+    deinit {
+        // A safety net: a test that lost track of its server must not leave it listening.
+        if self.process.isRunning {
+            _ = kill(self.process.processIdentifier, SIGKILL)
+        }
+        self.removeFiles()
+    }
+
+    /// Starts the binary with `arguments`, in the test's environment without the server's own variables
+    /// (`SERVER_*`, `NACOS_*`, so that the developer's shell cannot change what a test starts) plus
+    /// `environment`.
+    static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> ServerProcess {
+        let executable = try ServerExecutable.locate()
+        let stem = "\(FileManager.default.temporaryDirectory.path)/nacos-server-process-\(UInt64.random(in: 0...UInt64.max))"
+        let outputPath = stem + ".stdout"
+        let errorPath = stem + ".stderr"
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
+            FileManager.default.createFile(atPath: errorPath, contents: nil),
+            let output = FileHandle(forWritingAtPath: outputPath),
+            let error = FileHandle(forWritingAtPath: errorPath)
+        else {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        defer {
+            try? output.close()
+            try? error.close()
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { name, _ in
+            !name.hasPrefix("SERVER_") && !name.hasPrefix("NACOS_")
+        }.merging(environment) { _, given in given }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = error
+        let server = ServerProcess(arguments: arguments, process: process, outputPath: outputPath, errorPath: errorPath)
+        try process.run()
+        return server
+    }
+
+    /// The process id.
+    var pid: Int32 { self.process.processIdentifier }
+
+    /// Whether the process has not exited yet.
+    var isRunning: Bool { self.process.isRunning }
+
+    /// Everything the process wrote to standard output so far.
+    var standardOutput: String { Self.read(self.outputPath) }
+
+    /// Everything the process wrote to standard error so far.
+    var standardError: String { Self.read(self.errorPath) }
+
+    /// How the process ended, or `nil` while it runs.
+    var exit: Exit? {
+        guard !self.process.isRunning else { return nil }
+        switch self.process.terminationReason {
+        case .exit: return .exited(self.process.terminationStatus)
+        case .uncaughtSignal: return .signalled(self.process.terminationStatus)
+        @unknown default: return .exited(self.process.terminationStatus)
+        }
+    }
+
+    /// Sends `signal` (SIGTERM, SIGINT, …) to the process if it still runs.
+    func send(signal: Int32) {
+        guard self.process.isRunning else { return }
+        _ = kill(self.process.processIdentifier, signal)
+    }
+
+    /// Waits until the process exits and returns how; throws `DeadlineExceeded` after `timeout`.
+    func waitForExit(timeout: Duration) async throws -> Exit {
+        try await waitUntil(timeout: timeout, interval: .milliseconds(10), "nacos-server (pid \(self.pid)) to exit") {
+            !self.process.isRunning
+        }
+        guard let exit = self.exit else { throw DeadlineExceeded(what: "the exit status of pid \(self.pid)") }
+        return exit
+    }
+
+    /// Waits for the "nacos-server started" log line and returns the ports it reports.
+    ///
+    /// - Throws: `ServerProcessFailure` when the process exits first or the line does not parse,
+    ///   `DeadlineExceeded` after `timeout`.
+    func waitForStart(timeout: Duration = .seconds(20)) async throws -> ServerProcessPorts {
+        try await waitUntil(timeout: timeout, interval: .milliseconds(10), "the nacos-server started line") {
+            self.standardError.contains(ServerProcessPorts.startedMarker) || !self.process.isRunning
+        }
+        let log = self.standardError
+        if let ports = ServerProcessPorts(log: log) { return ports }
+        if let exit = self.exit {
+            throw ServerProcessFailure(what: "nacos-server \(exit) before it started", standardError: log)
+        }
+        throw ServerProcessFailure(what: "cannot read the ports of the started line", standardError: log)
+    }
+
+    /// Kills the process (SIGKILL) if it still runs, waits for it to end, and removes the output files.
+    func forceStop() async {
+        if self.process.isRunning {
+            _ = kill(self.process.processIdentifier, SIGKILL)
+            _ = try? await self.waitForExit(timeout: .seconds(10))
+        }
+        self.removeFiles()
+    }
+
+    private func removeFiles() {
+        guard !self.cleanedUp.exchange(true, ordering: .relaxed) else { return }
+        try? FileManager.default.removeItem(atPath: self.outputPath)
+        try? FileManager.default.removeItem(atPath: self.errorPath)
+    }
+
+    private static func read(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Runs `body` with a started `nacos-server` process and kills the process afterwards, also when `body`
+/// throws; a thrown error is wrapped with the end of the server's standard error.
+func withServerProcess<R>(
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    _ body: (ServerProcess) async throws -> R
+) async throws -> R {
+    let server = try ServerProcess.launch(arguments, environment: environment)
+    do {
+        let result = try await body(server)
+        await server.forceStop()
+        return result
+    } catch let failure as ServerProcessFailure {
+        await server.forceStop()
+        throw failure
+    } catch {
+        let log = server.standardError
+        await server.forceStop()
+        throw ServerProcessFailure(what: "\(error)", standardError: log)
+    }
+}
