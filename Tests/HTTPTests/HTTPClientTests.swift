@@ -48,7 +48,7 @@ import Testing
     @Test(arguments: TransportKind.allCases)
     func reconnectsAfterAnIdleTimeout(kind: TransportKind) async throws {
         var configuration = HTTPServerConfiguration()
-        configuration.idleTimeout = .milliseconds(250)
+        configuration.idleTimeout = .seconds(1)
         try await withHTTPServer(kind, configuration: configuration) { scenario async throws in
             let client = scenario.client()
             #expect(try await client.send(HTTPRequest(method: .post, target: "/1")).status == .ok)

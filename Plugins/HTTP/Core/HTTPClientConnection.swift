@@ -77,6 +77,7 @@ internal final class HTTPClientConnection: NacosStreamHandler, @unchecked Sendab
         guard !self.closed, let output = self.output, output.isOpen, self.exchangeWaiter == nil else {
             var error = HTTPClientError(.connectionClosed, "the connection closed before the request was sent")
             error.requestWritten = false
+            if self.exchangeWaiter == nil { self.usable.store(false, ordering: .relaxed) }
             continuation.resume(throwing: error)
             return
         }

@@ -70,6 +70,8 @@ public final class NacosHTTPClient: Sendable {
                 let staleKeepAlive = reused && error.code == .connectionClosed && !error.responseStarted
                 guard !retried, unsent || staleKeepAlive else { throw error }
                 retried = true
+                // Never retry on the connection that just failed, even if its close is still on the way.
+                connection.close()
             }
         }
     }
