@@ -31,10 +31,14 @@ public struct OpenAPIErrorCode: Sendable, Hashable {
     public static let instanceNotFound = OpenAPIErrorCode(code: 21003, abstract: "instance not found")
     /// `21004 instance error`.
     public static let instanceError = OpenAPIErrorCode(code: 21004, abstract: "instance error")
+    /// `21006 selector error`.
+    public static let selectorError = OpenAPIErrorCode(code: 21006, abstract: "selector error")
     /// `21007 service already exist`.
     public static let serviceAlreadyExist = OpenAPIErrorCode(code: 21007, abstract: "service already exist")
     /// `21008 service not exist`.
     public static let serviceNotExist = OpenAPIErrorCode(code: 21008, abstract: "service not exist")
+    /// `21009 service delete failure`.
+    public static let serviceDeleteFailure = OpenAPIErrorCode(code: 21009, abstract: "service delete failure")
     /// `30000 server error`.
     public static let serverError = OpenAPIErrorCode(code: 30000, abstract: "server error")
 }

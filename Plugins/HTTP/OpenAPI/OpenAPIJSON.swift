@@ -59,6 +59,10 @@ enum OpenAPIJSON {
             writer.object { writer in
                 writer.key("type")
                 writer.string(detail.selector.type)
+                if let expression = detail.selector.expression {
+                    writer.key("expression")
+                    writer.string(expression)
+                }
             }
             writer.key("clusters")
             writer.array { writer in

@@ -10,6 +10,17 @@ struct OpenAPINamingActions: Sendable {
 
     var registry: NamingRegistry { self.context.registry }
 
+    /// The lightest instance weight accepted.
+    static let minWeight = 0.0
+    /// The heaviest instance weight accepted.
+    static let maxWeight = 10_000.0
+    /// Nacos's answer to a weight outside `minWeight...maxWeight` (`HttpRequestInstanceBuilder.setWeight`).
+    static let weightOutOfRange = OpenAPIError(
+        .badRequest,
+        .weightError,
+        "instance format invalid: The weights range from \(OpenAPINamingActions.minWeight) to \(OpenAPINamingActions.maxWeight)"
+    )
+
     // MARK: - Instances
 
     /// Builds the instance a write names (Nacos's `HttpRequestInstanceBuilder`).
@@ -23,10 +34,12 @@ struct OpenAPINamingActions: Sendable {
         {
             throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
         }
+        let weight = try parameters.double("weight", default: 1) ?? 1
+        guard (Self.minWeight...Self.maxWeight).contains(weight) else { throw Self.weightOutOfRange }
         let instance = Instance(
             ip: ip,
             port: port,
-            weight: try parameters.double("weight", default: 1) ?? 1,
+            weight: weight,
             healthy: try parameters.bool("healthy", default: true),
             enabled: try parameters.bool(anyOf: ["enabled", "enable"], default: true),
             ephemeral: try parameters.bool("ephemeral", default: defaultEphemeral),
@@ -72,7 +85,9 @@ struct OpenAPINamingActions: Sendable {
         let ephemeral = try parameters.bool("ephemeral", default: switches.defaultInstanceEphemeral)
         let service = try parameters.service(ephemeral: ephemeral)
         let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
-        try self.registry.instanceOperator.updateInstance(instance, service: service)
+        try Self.coding(.instanceError) { () throws(NacosException) in
+            try self.registry.instanceOperator.updateInstance(instance, service: service)
+        }
     }
 
     /// `PATCH /instance`: merges the given metadata, weight and enabled into the instance's overlay.
@@ -81,9 +96,7 @@ struct OpenAPINamingActions: Sendable {
         let ip = try parameters.required("ip")
         let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
         let weight = try parameters.double("weight", default: nil)
-        if let weight, !(0...10_000).contains(weight) {
-            throw OpenAPIError(.badRequest, .weightError, "Param 'weight' must be between 0.0 and 10000.0, got \(weight).")
-        }
+        if let weight, !(Self.minWeight...Self.maxWeight).contains(weight) { throw Self.weightOutOfRange }
         let enabled: Bool? = parameters.optional(anyOf: "enabled", "enable") == nil
             ? nil : try parameters.bool(anyOf: ["enabled", "enable"], default: true)
         try self.registry.instanceOperator.patchInstance(
@@ -126,6 +139,9 @@ struct OpenAPINamingActions: Sendable {
         let agent = request.headers["User-Agent"] ?? request.headers["Client-Version"] ?? ""
         let clientIP = parameters.optional("clientIP") ?? request.remoteAddress?.host ?? ""
         if udpPort > 0, !clientIP.isEmpty {
+            if let reason = NamingParamCheck.ip(clientIP) {
+                throw OpenAPIError.invalid("Param 'clientIP' is illegal: \(reason)")
+            }
             let subscribed = try self.registry.instanceOperator.subscribeUdp(
                 service: service,
                 clientIP: clientIP,
@@ -149,24 +165,29 @@ struct OpenAPINamingActions: Sendable {
         return info
     }
 
-    /// `PUT /instance/beat`: a 1.x heartbeat, light (ip and port only) or with the full `beat` JSON.
+    /// `PUT /instance/beat`: a 1.x heartbeat, light (ip and port only) or with the full `beat` JSON. As in
+    /// Nacos's `InstanceController.beat`, the beat JSON's ip, port and (non-blank) cluster win over the
+    /// `ip`, `port` and `clusterName` parameters.
     func beat(_ parameters: OpenAPIParameters) throws -> BeatResult {
         let service = try parameters.service()
+        var ip = parameters.optional("ip")
+        var port = try parameters.int("port", default: 0)
+        var cluster = parameters.cluster
         var beatInfo: Instance?
-        var beatCluster: String?
         if let beatText = parameters.optional("beat") {
-            let object: NacosJSONObject
             do {
-                object = try NacosJSONParser.parseObject(NacosByteBuffer(string: beatText))
-                beatCluster = try object.string("cluster")
+                let object = try NacosJSONParser.parseObject(NacosByteBuffer(string: beatText))
+                if let beatIP = try object.string("ip"), !beatIP.isBlank { ip = beatIP }
+                if let beatPort = try object.integer("port") { port = beatPort }
+                if let beatCluster = try object.string("cluster"), !beatCluster.isBlank { cluster = beatCluster }
                 beatInfo = Instance(
-                    ip: try object.string("ip") ?? "",
-                    port: try object.integer("port") ?? 0,
+                    ip: ip ?? "",
+                    port: port,
                     weight: try object.double("weight") ?? 1,
                     healthy: true,
                     enabled: true,
                     ephemeral: true,
-                    clusterName: NamingDefaults.cluster(beatCluster),
+                    clusterName: NamingDefaults.cluster(cluster),
                     serviceName: service.groupedServiceName,
                     metadata: try object.stringMap("metadata") ?? [:]
                 )
@@ -174,20 +195,12 @@ struct OpenAPINamingActions: Sendable {
                 throw OpenAPIError.invalid("Param 'beat' is not a valid beat JSON: \(error)")
             }
         }
-        let ip = parameters.optional("ip") ?? beatInfo.map(\.ip).flatMap { $0.isEmpty ? nil : $0 }
         guard let ip else { throw OpenAPIError.missing("ip") }
-        let port = try parameters.int("port", default: beatInfo?.port ?? 0, range: NamingParamCheck.portRange)
-        let cluster = NamingDefaults.cluster(parameters.optional("clusterName") ?? beatCluster)
-        if let reason = NamingParamCheck.ip(ip) ?? NamingParamCheck.cluster(cluster) {
+        let clusterName = NamingDefaults.cluster(cluster)
+        if let reason = NamingParamCheck.ip(ip) ?? NamingParamCheck.port(port) ?? NamingParamCheck.cluster(clusterName) {
             throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
         }
-        if var info = beatInfo {
-            info.ip = ip
-            info.port = port
-            info.clusterName = cluster
-            beatInfo = info
-        }
-        return try self.registry.instanceOperator.beat(service: service, ip: ip, port: port, cluster: cluster, beatInfo: beatInfo)
+        return try self.registry.instanceOperator.beat(service: service, ip: ip, port: port, cluster: clusterName, beatInfo: beatInfo)
     }
 
     /// `PUT /health`: sets the health of a persistent instance whose cluster has no active health check.
@@ -206,6 +219,42 @@ struct OpenAPINamingActions: Sendable {
         )
     }
 
+    /// `PUT /cluster`: sets how a cluster's persistent instances are health-checked and its metadata
+    /// (Nacos's `ClusterController.update`): `clusterName`, `checkPort`, `useInstancePort4Check` and
+    /// `healthChecker` (`{"type":"TCP"|"HTTP"|"MYSQL"|"NONE",…}`) are required.
+    func updateCluster(_ parameters: OpenAPIParameters) throws {
+        let clusterName = try parameters.required("clusterName")
+        let service = try parameters.service()
+        if let reason = NamingParamCheck.cluster(clusterName) {
+            throw OpenAPIError.invalid(NamingParamCheck.message(for: reason))
+        }
+        let checkPort = try parameters.requiredInt("checkPort", range: NamingParamCheck.portRange)
+        _ = try parameters.required("useInstancePort4Check")
+        let useInstancePort = try parameters.bool("useInstancePort4Check", default: true)
+        let checkerText = try parameters.required("healthChecker")
+        let type: HealthCheckType
+        do {
+            let checker = try NacosJSONParser.parseObject(NacosByteBuffer(string: checkerText))
+            guard let name = try checker.string("type"), let named = HealthCheckType(named: name) else {
+                throw OpenAPIError.invalid("Param 'healthChecker' has an unknown type, expected one of TCP, HTTP, MYSQL, NONE.")
+            }
+            type = named
+        } catch let error as OpenAPIError {
+            throw error
+        } catch {
+            throw OpenAPIError.invalid("Param 'healthChecker' is not a valid JSON object: \(error)")
+        }
+        let metadata = ClusterMetadata(
+            healthCheckType: type,
+            healthCheckPort: checkPort,
+            useInstancePortForCheck: useInstancePort,
+            extendData: try parameters.metadata() ?? [:]
+        )
+        try Self.coding(.serviceNotExist) { () throws(NacosException) in
+            try self.registry.serviceOperator.updateCluster(clusterName, of: service, metadata: metadata)
+        }
+    }
+
     // MARK: - Services
 
     /// The service metadata a create or update carries.
@@ -221,17 +270,42 @@ struct OpenAPINamingActions: Sendable {
             metadata.extendData = extendData
         }
         if let selector = parameters.optional("selector") {
-            _ = try OpenAPIParameters.parseMetadata(selector, parameter: "selector")
+            metadata.selector = try Self.selector(selector)
         }
         metadata.ephemeral = ephemeral
         return metadata
+    }
+
+    /// The selector types a service may name (Nacos's `NoneSelector` and `LabelSelector`).
+    static let selectorTypes: Set<String> = [ServiceSelector.noneType, "label"]
+
+    /// Parses a `selector` parameter, `{"type":"none"}` or `{"type":"label","expression":"…"}` (Nacos's
+    /// `ServiceController.parseSelector`).
+    static func selector(_ text: String) throws(OpenAPIError) -> ServiceSelector {
+        let object: NacosJSONObject
+        let type: String?
+        let expression: String?
+        do {
+            object = try NacosJSONParser.parseObject(NacosByteBuffer(string: text))
+            type = try object.string("type")
+            expression = try object.string("expression")
+        } catch {
+            throw OpenAPIError(.badRequest, .selectorError, "Param 'selector' is not a valid selector JSON: \(error)")
+        }
+        guard let type, Self.selectorTypes.contains(type) else {
+            throw OpenAPIError(.badRequest, .selectorError, "not match any type of selector!")
+        }
+        return ServiceSelector(type: type, expression: expression)
     }
 
     /// `POST /service`.
     func createService(_ parameters: OpenAPIParameters) throws {
         let ephemeral = try parameters.bool("ephemeral", default: false)
         let service = try parameters.service(ephemeral: ephemeral)
-        try self.registry.serviceOperator.createService(service, metadata: try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: nil))
+        let metadata = try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: nil)
+        try Self.coding(.serviceAlreadyExist) { () throws(NacosException) in
+            try self.registry.serviceOperator.createService(service, metadata: metadata)
+        }
     }
 
     /// `PUT /service`.
@@ -240,17 +314,27 @@ struct OpenAPINamingActions: Sendable {
         if requireThreshold { _ = try parameters.required("protectThreshold") }
         let existing = self.registry.services.metadata(of: service)
         let ephemeral = existing?.ephemeral ?? self.registry.services.existingSingleton(for: service)?.ephemeral ?? true
-        try self.registry.serviceOperator.updateService(service, metadata: try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: existing))
+        let metadata = try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: existing)
+        try Self.coding(.serviceNotExist) { () throws(NacosException) in
+            try self.registry.serviceOperator.updateService(service, metadata: metadata)
+        }
     }
 
     /// `DELETE /service`.
     func deleteService(_ parameters: OpenAPIParameters) throws {
-        try self.registry.serviceOperator.deleteService(try parameters.service())
+        let service = try parameters.service()
+        let exists = self.registry.services.existingSingleton(for: service) != nil
+        try Self.coding(exists ? .serviceDeleteFailure : .serviceNotExist) { () throws(NacosException) in
+            try self.registry.serviceOperator.deleteService(service)
+        }
     }
 
     /// `GET /service`.
     func serviceDetail(_ parameters: OpenAPIParameters) throws -> ServiceDetail {
-        try self.registry.serviceOperator.serviceDetail(try parameters.service())
+        let service = try parameters.service()
+        return try Self.coding(.serviceNotExist) { () throws(NacosException) in
+            try self.registry.serviceOperator.serviceDetail(service)
+        }
     }
 
     /// `GET /service/list`: one page of the names in a namespace and group.
@@ -279,6 +363,18 @@ struct OpenAPINamingActions: Sendable {
         let pageSize = try parameters.int("pageSize", default: 1000, range: 1...self.registry.configuration.maxServiceListPageSize)
         _ = try parameters.bool("aggregation", default: true)
         return self.registry.serviceOperator.subscribers(of: service, pageNo: pageNo, pageSize: pageSize)
+    }
+
+    /// Runs a registry call whose 400 errors carry `code` in the v2 envelope (Nacos's `NacosApiException`
+    /// detail codes such as `SERVICE_NOT_EXIST`); other errors are translated as usual.
+    static func coding<Result>(_ code: OpenAPIErrorCode, _ body: () throws(NacosException) -> Result) throws(OpenAPIError) -> Result {
+        do {
+            return try body()
+        } catch {
+            var translated = OpenAPIError(error)
+            if translated.status == .badRequest { translated.code = code }
+            throw translated
+        }
     }
 
     // MARK: - Operator

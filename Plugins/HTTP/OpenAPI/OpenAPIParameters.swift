@@ -95,26 +95,27 @@ public struct OpenAPIParameters: Sendable {
         return value
     }
 
-    /// The service named by `serviceName` (and `groupName`), as Nacos's `ServiceNameFilter` reads it: a name
-    /// without `@@` gets `groupName` (or `DEFAULT_GROUP`) in front; the result must be `group@@name` with both
-    /// parts non-empty. Names are checked with the same rules as over RPC.
+    /// The service named by `serviceName` (and `groupName`), as Nacos's `ServiceNameFilter` reads it: the
+    /// name is trimmed; a name without `@@` gets `groupName` (or `DEFAULT_GROUP`) in front; the result must
+    /// be `group@@name` with both parts non-empty (with the texts of Nacos's `checkServiceNameFormat`).
+    /// Names are checked with the same rules as over RPC.
     public func service(ephemeral: Bool = true) throws(OpenAPIError) -> Service {
-        let raw = try self.required("serviceName")
+        let raw = try self.required("serviceName").trimmingBlanks
         let group: String
         let name: String
         let utf8 = Array(raw.utf8)
         if let separator = Self.separatorIndex(in: utf8[...]) {
             group = String(decoding: utf8[..<separator], as: UTF8.self)
             name = String(decoding: utf8[(separator + 2)...], as: UTF8.self)
-            guard Self.separatorIndex(in: utf8[(separator + 2)...]) == nil else {
-                throw .invalid("Param 'serviceName' is illegal, it should be 'groupName@@serviceName': '\(raw)'.")
+            guard !name.isBlank, Self.separatorIndex(in: utf8[(separator + 2)...]) == nil else {
+                throw .invalid(Self.serviceNameFormat)
             }
         } else {
             group = self.optional("groupName") ?? NamingDefaults.group
             name = raw
         }
-        guard !group.isBlank, !name.isBlank else {
-            throw .invalid("Param 'serviceName' is illegal, serviceName is blank or groupName is blank: '\(raw)'.")
+        guard !group.isBlank else {
+            throw .invalid("Param 'serviceName' is illegal, groupName can't be empty")
         }
         let namespace = self.namespace
         if let reason = NamingParamCheck.namespace(namespace) ?? NamingParamCheck.serviceName(name) ?? NamingParamCheck.groupName(group) {
@@ -122,6 +123,9 @@ public struct OpenAPIParameters: Sendable {
         }
         return Service(namespace: namespace, group: group, name: name, ephemeral: ephemeral)
     }
+
+    /// Nacos's text for a service name that is not `group@@name`.
+    static let serviceNameFormat = "Param 'serviceName' is illegal, it should be format as 'groupName@@serviceName'"
 
     /// The offset of the first `@@` in `utf8`, if any.
     private static func separatorIndex(in utf8: ArraySlice<UInt8>) -> Int? {

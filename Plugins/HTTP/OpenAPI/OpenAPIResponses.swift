@@ -18,7 +18,8 @@ enum OpenAPIResponses {
     }
 
     /// Runs a v2 handler whose result is written as the envelope's `data`; errors become the envelope with
-    /// the error's code, abstract and message.
+    /// the error's code, abstract and message (an unexpected error: 500 with code 30000, as Nacos's
+    /// `NacosApiExceptionHandler.handleOtherException`).
     static func v2(_ body: @escaping @Sendable (HTTPRequest) async throws -> (inout NacosJSONWriter) -> Void) -> HTTPRouter.Handler {
         { request in
             do {
@@ -28,6 +29,8 @@ enum OpenAPIResponses {
                 return Self.envelope(error)
             } catch let error as NacosException {
                 return Self.envelope(OpenAPIError(error))
+            } catch {
+                return Self.envelope(OpenAPIError(.internalServerError, .serverError, String(describing: error)))
             }
         }
     }

@@ -51,6 +51,11 @@ struct V1NamingRoutes: Sendable {
             })
         }
 
+        router.add(.put, "\(prefix)/cluster", OpenAPIResponses.v1 { request in
+            try actions.updateCluster(OpenAPIParameters(request))
+            return ok
+        })
+
         router.add(.post, "\(prefix)/service", OpenAPIResponses.v1 { request in
             try actions.createService(OpenAPIParameters(request))
             return ok

@@ -37,9 +37,13 @@ struct V2NamingRoutes: Sendable {
         })
         router.add(.get, "\(prefix)/instance/list", OpenAPIResponses.v2 { request in
             // v2 names the subscriber's address `ip` and `port` where v1 says `clientIP` and `udpPort`.
-            var raw = request.parameters
-            if let ip = raw["ip"] { raw.append(name: "clientIP", value: ip) }
-            if let port = raw["port"] { raw.append(name: "udpPort", value: port) }
+            let parameters = OpenAPIParameters(request)
+            var raw = parameters.raw
+            if let ip = parameters.optional("ip") { raw.append(name: "clientIP", value: ip) }
+            if parameters.optional("port") != nil {
+                let port = try parameters.int("port", default: 0, range: NamingParamCheck.portRange)
+                raw.append(name: "udpPort", value: String(port))
+            }
             let info = try actions.list(OpenAPIParameters(raw), request: request, clustersParameter: "clusterName")
             return { info.writeJSON(to: &$0) }
         })
