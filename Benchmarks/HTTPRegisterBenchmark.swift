@@ -15,40 +15,17 @@ struct HTTPRegisterBenchmark {
 
     /// Runs every scenario on a fresh registry and prints the table; returns the results.
     func run() async throws -> [RegisterResult] {
-        BenchmarkOutput.header("http-register")
-        BenchmarkOutput.result(
-            "server threads \(self.options.serverThreads), client threads 1, warm-up \(self.options.warmup), "
-                + "duration \(self.options.duration) per scenario, TCP 127.0.0.1, keep-alive, "
-                + "\(self.options.serviceCount) services, POST /nacos/v1/ns/instance"
-        )
-        var results: [RegisterResult] = []
-        for connections in self.options.connectionCounts {
-            for inFlight in self.options.inFlightCounts {
-                let label = "http-register (\(connections) connections x \(inFlight) in flight)"
-                BenchmarkOutput.progress("running \(label)...")
-                let watchdog = Watchdog(label, timeout: self.options.warmup + self.options.duration + .seconds(120))
-                defer { watchdog.disarm() }
-                let result = try await self.measure(connections: connections, inFlight: inFlight)
-                results.append(result)
-                var line = "  \(RegisterResultTable.formatRate(result.rate))"
-                if let latency = result.latency {
-                    line += ", p50 \(ResultTable.formatLatency(latency.p50)), p99 \(ResultTable.formatLatency(latency.p99))"
-                }
-                line += String(format: ", this process %.0f%% of a core", result.processCPUPercent)
-                line += BenchmarkOutput.otherCPU(result.otherCPUPercent)
-                BenchmarkOutput.progress(line)
-                BenchmarkOutput.progress("  registry at the end: \(result.size)")
-            }
+        try await RegisterScenarios.run(
+            header: "http-register",
+            setup: "server threads \(self.options.serverThreads), client threads 1, warm-up \(self.options.warmup), "
+                    + "duration \(self.options.duration) per scenario, TCP 127.0.0.1, keep-alive, "
+                    + "\(self.options.serviceCount) services, POST /nacos/v1/ns/instance",
+            options: self.options,
+            goal: 50_000,
+            goalText: "50,000 HTTP registrations/s"
+        ) { connections, inFlight in
+            try await self.measure(connections: connections, inFlight: inFlight)
         }
-        BenchmarkOutput.result("")
-        BenchmarkOutput.result(RegisterResultTable(results: results).render())
-        let best = results.map(\.rate).max() ?? 0
-        BenchmarkOutput.result("")
-        BenchmarkOutput.result(
-            "goal: at least 50,000 HTTP registrations/s; best \(RegisterResultTable.formatRate(best))"
-                + (best >= 50_000 ? " (goal met)" : " (below the goal)")
-        )
-        return results
     }
 
     private func measure(connections: Int, inFlight: Int) async throws -> RegisterResult {

@@ -15,40 +15,17 @@ struct RegisterBenchmark {
     ///
     /// - Throws: `BenchmarkError` (or a transport error) when a scenario cannot be set up or its load fails.
     func run() async throws -> [RegisterResult] {
-        BenchmarkOutput.header("register")
-        BenchmarkOutput.result(
-            "server threads \(self.options.serverThreads), client threads 1 (plus the Swift concurrency pool), "
-                + "warm-up \(self.options.warmup), duration \(self.options.duration) per scenario, TCP 127.0.0.1, "
-                + "\(self.options.serviceCount) services, push \(self.options.pushEnabled ? "on, no subscribers" : "off")"
-        )
-        var results: [RegisterResult] = []
-        for connections in self.options.connectionCounts {
-            for inFlight in self.options.inFlightCounts {
-                let label = "register (\(connections) connections x \(inFlight) in flight)"
-                BenchmarkOutput.progress("running \(label)...")
-                let watchdog = Watchdog(label, timeout: self.options.warmup + self.options.duration + .seconds(120))
-                defer { watchdog.disarm() }
-                let result = try await self.measure(connections: connections, inFlight: inFlight)
-                results.append(result)
-                var line = "  \(RegisterResultTable.formatRate(result.rate))"
-                if let latency = result.latency {
-                    line += ", p50 \(ResultTable.formatLatency(latency.p50)), p99 \(ResultTable.formatLatency(latency.p99))"
-                }
-                line += String(format: ", this process %.0f%% of a core", result.processCPUPercent)
-                line += BenchmarkOutput.otherCPU(result.otherCPUPercent)
-                BenchmarkOutput.progress(line)
-                BenchmarkOutput.progress("  registry at the end: \(result.size)")
-            }
+        try await RegisterScenarios.run(
+            header: "register",
+            setup: "server threads \(self.options.serverThreads), client threads 1 (plus the Swift concurrency pool), "
+                    + "warm-up \(self.options.warmup), duration \(self.options.duration) per scenario, TCP 127.0.0.1, "
+                    + "\(self.options.serviceCount) services, push \(self.options.pushEnabled ? "on, no subscribers" : "off")",
+            options: self.options,
+            goal: 100_000,
+            goalText: "100,000 registrations/s"
+        ) { connections, inFlight in
+            try await self.measure(connections: connections, inFlight: inFlight)
         }
-        BenchmarkOutput.result("")
-        BenchmarkOutput.result(RegisterResultTable(results: results).render())
-        let best = results.map(\.rate).max() ?? 0
-        BenchmarkOutput.result("")
-        BenchmarkOutput.result(
-            "goal: at least 100,000 registrations/s; best \(RegisterResultTable.formatRate(best))"
-                + (best >= 100_000 ? " (goal met)" : " (below the goal)")
-        )
-        return results
     }
 
     /// Measures one scenario on fresh server and client event loop groups, shutting both down afterwards.
