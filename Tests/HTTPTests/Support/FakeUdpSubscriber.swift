@@ -52,6 +52,9 @@ final class FakeUdpSubscriber: Sendable {
     /// Every datagram received so far.
     var packets: [Packet] { self.state.withLock { $0.packets } }
 
+    /// The distinct packet ids (`lastRefTime`) received: one per push, however often it was sent.
+    var pushIds: Set<Int64> { Set(self.packets.compactMap(\.lastRefTime)) }
+
     /// How many acks were sent (or attempted).
     var acksSent: Int { self.state.withLock { $0.acksSent } }
 
