@@ -69,12 +69,7 @@ public struct NacosTLSTransport: NacosStreamTransport {
         on address: NacosSocketAddress,
         acceptor: @escaping @Sendable (any NacosConnection) -> Void
     ) async throws -> any NacosListener {
-        if !self.tls.canServe {
-            throw NacosTransportError(
-                .invalidConfiguration,
-                "a TLS listener needs certificateChain and privateKey in its NacosTLSConfiguration"
-            )
-        }
+        try self.checkCanServe()
         return try await self.tcp.listen(on: address, acceptor: acceptor)
     }
 
@@ -90,12 +85,7 @@ public struct NacosTLSTransport: NacosStreamTransport {
         on address: NacosSocketAddress,
         makeHandler: @escaping @Sendable (NacosEventLoop) -> any NacosStreamHandler
     ) async throws -> any NacosListener {
-        if !self.tls.canServe {
-            throw NacosTransportError(
-                .invalidConfiguration,
-                "a TLS listener needs certificateChain and privateKey in its NacosTLSConfiguration"
-            )
-        }
+        try self.checkCanServe()
         return try await self.tcp.listenStreams(on: address, makeHandler: makeHandler)
     }
 
@@ -107,5 +97,14 @@ public struct NacosTLSTransport: NacosStreamTransport {
         makeHandler: (NacosEventLoop) -> any NacosStreamHandler
     ) throws {
         try self.tcp.connectStream(to: address, timeout: timeout, makeHandler: makeHandler)
+    }
+
+    private func checkCanServe() throws(NacosTransportError) {
+        if !self.tls.canServe {
+            throw NacosTransportError(
+                .invalidConfiguration,
+                "a TLS listener needs certificateChain and privateKey in its NacosTLSConfiguration"
+            )
+        }
     }
 }

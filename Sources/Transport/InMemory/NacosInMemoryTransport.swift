@@ -78,19 +78,13 @@ public final class NacosInMemoryTransport: NacosStreamTransport {
 
     /// Opens a pipe to the listener registered under the address's name.
     public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
-        let configuration = self.configuration
-        let logger = self.logger
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
-            do {
-                try self.connectStream(to: address, timeout: timeout) { loop in
-                    FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
-                        continuation.resume(with: result.map { $0 as any NacosConnection })
-                    }
-                }
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        try await FramedConnection.connect(
+            over: self,
+            to: address,
+            timeout: timeout,
+            configuration: self.configuration,
+            logger: self.logger
+        )
     }
 
     /// Opens a pipe to the listener registered under the address's name and hands this end, as a raw byte

@@ -74,19 +74,13 @@ public struct NacosTCPTransport: NacosStreamTransport {
 
     /// Connects to `address`; with a stream layer, returns once that layer is ready (TLS: after the handshake).
     public func connect(to address: NacosSocketAddress, timeout: Duration?) async throws -> any NacosConnection {
-        let configuration = self.configuration
-        let logger = self.logger
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any NacosConnection, any Error>) in
-            do {
-                try self.connectStream(to: address, timeout: timeout) { loop in
-                    FramedConnection(eventLoop: loop, configuration: configuration, logger: logger) { result in
-                        continuation.resume(with: result.map { $0 as any NacosConnection })
-                    }
-                }
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        try await FramedConnection.connect(
+            over: self,
+            to: address,
+            timeout: timeout,
+            configuration: self.configuration,
+            logger: self.logger
+        )
     }
 
     /// Connects to `address` and hands the socket, as a raw byte stream beneath the stream layer, to the
