@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
         .library(name: "NacosHTTP", targets: ["NacosHTTP"]),
+        .library(name: "NacosDistro", targets: ["NacosDistro"]),
         .library(name: "NacosServer", targets: ["NacosServer"]),
         .executable(name: "nacos-server", targets: ["nacos-server"]),
         .executable(name: "nacos-bench", targets: ["nacos-bench"]),
@@ -50,6 +51,12 @@ let package = Package(
             dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
             path: "Sources/NamingClient"
         ),
+        // Cluster mode: members and their health, DistroMapper, Distro sync/verify/snapshot, cluster loader.
+        .target(
+            name: "NacosDistro",
+            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming"],
+            path: "Sources/Distro"
+        ),
         // HTTP/1.1 over any stream transport: parser, router, client, the Open API v1/v2, ops and metrics.
         .target(
             name: "NacosHTTP",
@@ -59,7 +66,9 @@ let package = Package(
         // A whole node as a library: configuration, wiring of transports, registry and HTTP, shutdown.
         .target(
             name: "NacosServer",
-            dependencies: ["NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosHTTP"],
+            dependencies: [
+                "NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosDistro", "NacosHTTP",
+            ],
             path: "Sources/Server"
         ),
         // The server executable: command line, signals, exit codes.
@@ -68,7 +77,7 @@ let package = Package(
             name: "nacos-bench",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient", "NacosHTTP",
-                "NacosServer",
+                "NacosDistro", "NacosServer",
             ],
             path: "Benchmarks"
         ),
@@ -116,9 +125,14 @@ let package = Package(
             path: "Tests/HTTPTests"
         ),
         .testTarget(
+            name: "NacosDistroTests",
+            dependencies: ["NacosDistro", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            path: "Tests/DistroTests"
+        ),
+        .testTarget(
             name: "NacosServerTests",
             dependencies: [
-                "NacosServer", "NacosHTTP", "NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport",
+                "NacosServer", "NacosHTTP", "NacosClient", "NacosDistro", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport",
                 "NacosTLS", "NacosTestKit", "nacos-server",
             ],
             path: "Tests/ServerTests"
