@@ -126,7 +126,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NacosDistroTests",
-            dependencies: ["NacosDistro", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            dependencies: [
+                "NacosDistro", "NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit",
+            ],
             path: "Tests/DistroTests"
         ),
         .testTarget(

@@ -74,6 +74,10 @@ import Darwin
             "nacos.remote.server.grpc.sdk.max-inbound-message-size": "10MiB", "server.max-http-header-size": "16KiB",
             "nacos.remote.server.rpc.tls.compatibility": "true", "nacos.http.tls.compatibility": "false",
             "server.ssl.client-auth": "none", "nacos.remote.server.limit.count": "-1",
+            "nacos.core.protocol.distro.data.sync.delayMs": "20ms", "nacos.core.protocol.distro.data.load.retryDelayMs": "1s",
+            "nacos.core.member.fail-access-cnt": "3", "nacos.core.member.report.interval-ms": "2s",
+            "nacos.core.loader.auto-rebalance.enabled": "false", "nacos.core.loader.auto-rebalance.factor": "0.1",
+            "nacos.home": "(working directory)", "nacos.member.cluster-conf": "${nacos.home}/conf/cluster.conf",
         ]
         for (name, value) in documented {
             #expect(NacosServerConfigurationKey.named(name)?.defaultValue == value, "\(name)")
@@ -110,6 +114,7 @@ import Darwin
         case .bool: key.defaultValue == "true" ? "false" : "true"
         case .duration: key.defaultValue == "7ms" ? "8ms" : "7ms"
         case .bytes: key.defaultValue == "64KiB" ? "32KiB" : "64KiB"
+        case .number: key.defaultValue == "0.5" ? "0.25" : "0.5"
         case .int: key.name.hasSuffix(".port") ? "1234" : "7"
         case .string: "10.9.8.7"
         case .path: "/some/file.pem"

@@ -1,5 +1,7 @@
 /// The HTTP face of a node: the v1 and v2 naming Open API, the v2 client views, the connection loader,
-/// the liveness and readiness probes and Prometheus metrics, installed on one router.
+/// the cluster endpoints, the liveness and readiness probes and Prometheus metrics, installed on one
+/// router. In a cluster (`context.forwarding` set) instance writes for which another member is
+/// responsible are forwarded to it, as Nacos's `DistroFilter` does.
 ///
 /// ```swift
 /// let api = NacosOpenAPI(context: OpenAPIContext(registry: registry, connections: manager, selfAddress: "10.0.0.5:8848"))
@@ -8,17 +10,21 @@
 public struct NacosOpenAPI: Sendable {
     /// What the endpoints act on.
     public let context: OpenAPIContext
+    /// The forwarding of instance writes, with its pooled clients to the other members.
+    private let distro: DistroForwarder
 
     /// Creates the API over `context`.
     public init(context: OpenAPIContext) {
         self.context = context
+        self.distro = DistroForwarder(context: context)
     }
 
     /// Adds every endpoint to `router`.
     public func install(into router: inout HTTPRouter) {
         let actions = OpenAPINamingActions(context: self.context)
-        V1NamingRoutes(actions: actions).install(into: &router)
-        V2NamingRoutes(actions: actions).install(into: &router)
+        V1NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
+        V2NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
+        ClusterRoutes(context: self.context).install(into: &router)
         V2ClientRoutes(context: self.context).install(into: &router)
         LoaderRoutes(context: self.context).install(into: &router)
         ProbeRoutes(context: self.context).install(into: &router)
@@ -30,5 +36,11 @@ public struct NacosOpenAPI: Sendable {
         var router = HTTPRouter()
         self.install(into: &router)
         return router
+    }
+
+    /// Closes the keep-alive connections kept to other members for forwarding (after the HTTP server
+    /// stopped; a forward after this opens new ones).
+    public func shutdown() async {
+        await self.distro.close()
     }
 }

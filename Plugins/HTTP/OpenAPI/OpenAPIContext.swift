@@ -23,8 +23,18 @@ public struct OpenAPIContext: Sendable {
     public var requestReload: @Sendable (_ from: String, _ reloadCount: Int, _ to: String) async -> Bool
     /// Extra Prometheus families the wiring adds (UDP push counters, HTTP request counts …).
     public var extraMetrics: @Sendable (inout PrometheusExposition) throws -> Void
+    /// Every member with its state, for `/nacos/v1/core/cluster/nodes` (standalone: this node, UP).
+    public var clusterNodes: @Sendable () -> [ClusterNodeView]
+    /// The `ip:port` of the member responsible for a tag (an instance's `ip:port`, reference §7.1);
+    /// standalone: this node.
+    public var responsibleServer: @Sendable (_ tag: String) -> String
+    /// How instance writes for which another member is responsible are forwarded to it; `nil` (standalone)
+    /// handles every write here.
+    public var forwarding: OpenAPIForwarding?
 
-    /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing.
+    /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing, and the cluster
+    /// facts to those of a standalone node (set `clusterNodes`, `responsibleServer` and `forwarding` for a
+    /// cluster member).
     public init(
         registry: NamingRegistry,
         connections: NacosConnectionManager,
@@ -40,6 +50,9 @@ public struct OpenAPIContext: Sendable {
         self.isReady = isReady
         self.extraMetrics = extraMetrics
         self.memberCount = { 1 }
+        self.clusterNodes = { [ClusterNodeView.parse(address: selfAddress)] }
+        self.responsibleServer = { _ in selfAddress }
+        self.forwarding = nil
         self.memberLoads = {
             let host = NacosHostLoad.current()
             return [

@@ -9,29 +9,32 @@ struct V1NamingRoutes: Sendable {
     static let prefix = "/nacos/v1/ns"
 
     let actions: OpenAPINamingActions
+    /// Forwards instance writes to the responsible member (Nacos's `@CanDistro` endpoints).
+    let distro: DistroForwarder
 
     /// Adds every v1 route to `router`.
     func install(into router: inout HTTPRouter) {
         let actions = self.actions
+        let distro = self.distro
         let prefix = Self.prefix
         let ok = HTTPResponse.text("ok")
 
-        router.add(.post, "\(prefix)/instance", OpenAPIResponses.v1 { request in
+        router.add(.post, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
             _ = try actions.register(OpenAPIParameters(request))
             return ok
-        })
-        router.add(.delete, "\(prefix)/instance", OpenAPIResponses.v1 { request in
+        }))
+        router.add(.delete, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
             try actions.deregister(OpenAPIParameters(request))
             return ok
-        })
-        router.add(.put, "\(prefix)/instance", OpenAPIResponses.v1 { request in
+        }))
+        router.add(.put, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
             try actions.update(OpenAPIParameters(request))
             return ok
-        })
-        router.add(.patch, "\(prefix)/instance", OpenAPIResponses.v1 { request in
+        }))
+        router.add(.patch, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
             try actions.patch(OpenAPIParameters(request))
             return ok
-        })
+        }))
         router.add(.get, "\(prefix)/instance", OpenAPIResponses.v1 { request in
             let (service, instance) = try actions.detail(OpenAPIParameters(request))
             return OpenAPIResponses.json { OpenAPIJSON.instanceDetail(instance, service: service, serviceKey: "service", to: &$0) }
@@ -40,10 +43,10 @@ struct V1NamingRoutes: Sendable {
             let info = try actions.list(OpenAPIParameters(request), request: request, clustersParameter: "clusters")
             return OpenAPIResponses.json { info.writeJSON(to: &$0) }
         })
-        router.add(.put, "\(prefix)/instance/beat", OpenAPIResponses.v1 { request in
+        router.add(.put, "\(prefix)/instance/beat", distro.filter(.v1, OpenAPIResponses.v1 { request in
             let result = try actions.beat(OpenAPIParameters(request))
             return OpenAPIResponses.json { OpenAPIJSON.beat(result, to: &$0) }
-        })
+        }))
         for path in ["\(prefix)/health", "\(prefix)/health/instance"] {
             router.add(.put, path, OpenAPIResponses.v1 { request in
                 try actions.setHealth(OpenAPIParameters(request))

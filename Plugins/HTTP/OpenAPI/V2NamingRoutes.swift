@@ -9,28 +9,31 @@ struct V2NamingRoutes: Sendable {
     static let prefix = "/nacos/v2/ns"
 
     let actions: OpenAPINamingActions
+    /// Forwards instance writes to the responsible member (Nacos's `@CanDistro` endpoints).
+    let distro: DistroForwarder
 
     /// Adds every v2 naming route to `router`.
     func install(into router: inout HTTPRouter) {
         let actions = self.actions
+        let distro = self.distro
         let prefix = Self.prefix
 
-        router.add(.post, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+        router.add(.post, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
             _ = try actions.register(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
-        })
-        router.add(.delete, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+        }))
+        router.add(.delete, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
             try actions.deregister(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
-        })
-        router.add(.put, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+        }))
+        router.add(.put, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
             try actions.update(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
-        })
-        router.add(.patch, "\(prefix)/instance", OpenAPIResponses.v2 { request in
+        }))
+        router.add(.patch, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
             try actions.patch(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
-        })
+        }))
         router.add(.get, "\(prefix)/instance", OpenAPIResponses.v2 { request in
             let (service, instance) = try actions.detail(OpenAPIParameters(request))
             return { OpenAPIJSON.instanceDetail(instance, service: service, serviceKey: "serviceName", to: &$0) }
@@ -47,10 +50,10 @@ struct V2NamingRoutes: Sendable {
             let info = try actions.list(OpenAPIParameters(raw), request: request, clustersParameter: "clusterName")
             return { info.writeJSON(to: &$0) }
         })
-        router.add(.put, "\(prefix)/instance/beat", OpenAPIResponses.v1 { request in
+        router.add(.put, "\(prefix)/instance/beat", distro.filter(.v1, OpenAPIResponses.v1 { request in
             let result = try actions.beat(OpenAPIParameters(request))
             return OpenAPIResponses.json { OpenAPIJSON.beat(result, to: &$0) }
-        })
+        }))
         router.add(.put, "\(prefix)/health/instance", OpenAPIResponses.v2 { request in
             try actions.setHealth(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")

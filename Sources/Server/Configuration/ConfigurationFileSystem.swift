@@ -57,6 +57,13 @@ internal enum ConfigurationFileSystem {
         return environment
     }
 
+    /// The process's working directory (`.` when it cannot be read).
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The text of the current `errno`.
     private static func lastError() -> String {
         String(cString: strerror(errno))

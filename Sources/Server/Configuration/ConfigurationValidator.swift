@@ -4,6 +4,8 @@ internal struct ConfigurationValidator {
     let origins: [String: NacosServerConfigurationSource]
     /// Whether a path names a readable file.
     let isReadableFile: (String) -> Bool
+    /// Reads a file (`cluster.conf`).
+    let readFile: (String) -> Result<String, ConfigurationFileSystem.ReadFailure>
 
     /// Throws for the first inconsistency and appends warnings for settings that have no effect.
     func validate(_ configuration: NacosServerConfiguration, warnings: inout [String]) throws(NacosServerConfigurationError) {
@@ -11,9 +13,30 @@ internal struct ConfigurationValidator {
         try self.validateTLS(configuration.clientRpcTLS, prefix: "nacos.remote.server.rpc.tls", port: "client RPC", style: .rpc)
         try self.validateTLS(configuration.clusterRpcTLS, prefix: "nacos.remote.peer.rpc.tls", port: "cluster RPC", style: .rpc)
         try self.validateTLS(configuration.httpTLS, prefix: "server.ssl", port: "HTTP", style: .http)
-        if configuration.mode == .standalone, !configuration.memberList.isEmpty {
-            warnings.append("ignoring nacos.member.list\(self.from("nacos.member.list")): the node is standalone (nacos.standalone=true)")
+        try self.validateMembers(configuration, warnings: &warnings)
+    }
+
+    /// A cluster node has members (from the list, else a readable, well-formed cluster.conf); settings
+    /// that cannot take effect are reported.
+    private func validateMembers(_ configuration: NacosServerConfiguration, warnings: inout [String]) throws(NacosServerConfigurationError) {
+        guard configuration.mode == .cluster else {
+            for key in ["nacos.member.list", "nacos.member.cluster-conf"] where self.isSet(key, in: configuration) {
+                warnings.append("ignoring \(key)\(self.from(key)): the node is standalone (nacos.standalone=true)")
+            }
+            return
         }
+        _ = try ClusterMemberSource.members(of: configuration, origins: self.origins, readFile: self.readFile)
+        if !configuration.memberList.isEmpty, self.isSet("nacos.member.cluster-conf", in: configuration) {
+            warnings.append(
+                "ignoring nacos.member.cluster-conf\(self.from("nacos.member.cluster-conf")): "
+                    + "nacos.member.list is set\(self.from("nacos.member.list")) and wins"
+            )
+        }
+    }
+
+    /// Whether the member setting `key` has a value.
+    private func isSet(_ key: String, in configuration: NacosServerConfiguration) -> Bool {
+        key == "nacos.member.list" ? !configuration.memberList.isEmpty : configuration.clusterConfPath != nil
     }
 
     /// Ports in range once derived, and no two equal (0, "any free port", may repeat).

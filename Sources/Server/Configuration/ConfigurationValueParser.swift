@@ -1,5 +1,5 @@
 /// Parses and renders the text forms of configuration values: integers, booleans, durations, byte counts,
-/// enumerations and lists.
+/// decimal numbers, enumerations and lists.
 internal enum ConfigurationValueParser {
     /// A whole number in `range`, or `nil`.
     static func int(_ text: String, in range: ClosedRange<Int>) -> Int? {
@@ -50,6 +50,15 @@ internal enum ConfigurationValueParser {
         }
         let (bytes, overflow) = number.multipliedReportingOverflow(by: multiplier)
         guard !overflow, let value = Int(exactly: bytes), range.contains(value) else { return nil }
+        return value
+    }
+
+    /// A finite decimal number (`0.1`, `1`, `2.5e-1`) in `range`, or `nil`.
+    static func number(_ text: String, in range: ClosedRange<Double>) -> Double? {
+        let trimmed = text.trimmingWhitespace()
+        guard trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Double(trimmed), value.isFinite,
+            range.contains(value)
+        else { return nil }
         return value
     }
 

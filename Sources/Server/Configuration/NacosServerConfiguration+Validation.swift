@@ -2,7 +2,8 @@
 extension NacosServerConfiguration {
     /// Checks every value against its key's range (as if it had been read from a file) and what the loader
     /// checks across keys: derived ports in range and distinct, TLS certificate and key files present and
-    /// readable, a trust file for mutual authentication.
+    /// readable, a trust file for mutual authentication, and a cluster node's members (the member list, or
+    /// else a readable, well-formed `cluster.conf`).
     ///
     /// - Returns: warnings about settings that have no effect (a member list on a standalone node).
     /// - Throws: `NacosServerConfigurationError` naming the key at fault.
@@ -15,7 +16,11 @@ extension NacosServerConfiguration {
             try key.apply(value, from: .defaults, to: &scratch)
         }
         var warnings: [String] = []
-        try ConfigurationValidator(origins: [:], isReadableFile: ConfigurationFileSystem.isReadableFile).validate(self, warnings: &warnings)
+        try ConfigurationValidator(
+            origins: [:],
+            isReadableFile: ConfigurationFileSystem.isReadableFile,
+            readFile: ConfigurationFileSystem.read
+        ).validate(self, warnings: &warnings)
         return warnings
     }
 }

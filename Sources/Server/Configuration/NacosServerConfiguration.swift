@@ -1,3 +1,4 @@
+public import NacosDistro
 public import NacosNaming
 public import NacosRemote
 public import NacosTransport
@@ -9,7 +10,7 @@ public struct NacosServerConfiguration: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         /// A single node that replicates nothing (Nacos `-m standalone`).
         case standalone
-        /// A member of the cluster given by `memberList` (Nacos `-m cluster`).
+        /// A member of the cluster given by `memberList` or the `cluster.conf` file (Nacos `-m cluster`).
         case cluster
     }
 
@@ -25,8 +26,13 @@ public struct NacosServerConfiguration: Sendable {
     public var advertisedIP: String?
     /// Whether the node is standalone or a cluster member.
     public var mode: Mode = .standalone
-    /// The cluster's members as `ip[:port]` (Nacos `nacos.member.list`); empty when standalone.
+    /// The cluster's members as `ip[:port]` (Nacos `nacos.member.list`); when empty, a cluster node reads
+    /// them from `clusterConfFile`.
     public var memberList: [String] = []
+    /// The node's home directory (Nacos `nacos.home`), or `nil` for the working directory.
+    public var nacosHome: String?
+    /// The `cluster.conf` file, or `nil` for `conf/cluster.conf` under the home directory.
+    public var clusterConfPath: String?
     /// The lowest level logged to standard error.
     public var logLevel: NacosLogger.Level = .info
     /// How long a graceful shutdown (SIGINT, SIGTERM) may take before the process exits anyway (10 s).
@@ -49,6 +55,12 @@ public struct NacosServerConfiguration: Sendable {
     public var http = NacosServerHTTPLimits()
     /// The 1.x UDP push.
     public var udpPush = NacosServerUDPPushSettings()
+    /// Distro's timers (cluster mode).
+    public var distro = DistroConfiguration()
+    /// How members report to each other and when one counts as down (cluster mode).
+    public var members = ClusterMemberConfiguration()
+    /// The automatic rebalance of SDK connections across members (cluster mode; off by default).
+    public var rebalance = ClusterRebalanceConfiguration()
 
     /// Creates the default configuration: standalone, in memory, HTTP 8848, RPC 9848 and 9849, no TLS.
     public init() {}
@@ -57,6 +69,19 @@ public struct NacosServerConfiguration: Sendable {
     public var standalone: Bool {
         get { self.mode == .standalone }
         set { self.mode = newValue ? .standalone : .cluster }
+    }
+
+    /// The home directory in effect: `nacosHome`, or the working directory.
+    public var effectiveNacosHome: String {
+        self.nacosHome ?? ConfigurationFileSystem.currentDirectory()
+    }
+
+    /// The `cluster.conf` file a cluster node reads its members from when `memberList` is empty:
+    /// `clusterConfPath`, or `conf/cluster.conf` under the home directory (Nacos's place for it).
+    public var clusterConfFile: String {
+        if let clusterConfPath = self.clusterConfPath { return clusterConfPath }
+        let home = self.effectiveNacosHome
+        return (home.hasSuffix("/") ? home : home + "/") + "conf/cluster.conf"
     }
 
     /// The three ports: explicit RPC ports where set, else derived from the HTTP port as Nacos derives

@@ -98,24 +98,45 @@ extension NacosServerConfigurationKey {
         )
     }
 
-    /// An optional file-path key: an empty value unsets it.
+    /// An optional path key: an empty value unsets it; `unset` describes what an unset value means
+    /// (`(none)`, or the default it falls back to).
     static func path(
         _ name: String,
         _ section: Section,
         nacos: Bool,
+        unset: String = "(none)",
+        expectation: String = "a file path, or empty for none",
         _ meaning: String,
         _ path: any WritableKeyPath<Configuration, String?> & Sendable
     ) -> Self {
         Self(
             name, type: .path, section: section, nacos: nacos, meaning,
-            defaultValue: "(none)",
-            expectation: "a file path, or empty for none",
+            defaultValue: unset,
+            expectation: expectation,
             path: path,
             parse: { text -> String?? in
                 let trimmed = text.trimmingWhitespace()
                 return .some(trimmed.isEmpty ? nil : trimmed)
             },
-            render: { $0 ?? "(none)" }
+            render: { $0 ?? unset }
+        )
+    }
+
+    /// A decimal-number key bounded by `range`.
+    static func number(
+        _ name: String,
+        _ section: Section,
+        nacos: Bool,
+        range: ClosedRange<Double>,
+        _ meaning: String,
+        _ path: any WritableKeyPath<Configuration, Double> & Sendable
+    ) -> Self {
+        Self(
+            name, type: .number, section: section, nacos: nacos, meaning,
+            expectation: "a number in \(range.lowerBound)...\(range.upperBound)",
+            path: path,
+            parse: { ConfigurationValueParser.number($0, in: range) },
+            render: { String($0) }
         )
     }
 

@@ -1,3 +1,4 @@
+import NacosDistro
 import NacosTransport
 
 /// The keys of the server section: ports, addresses, mode, membership, logging and shutdown.
@@ -12,7 +13,7 @@ extension NacosServerConfigurationKey {
     /// The standalone/cluster key; short flag `-m`.
     static let standalone = Self.bool(
         "nacos.standalone", .server, nacos: true,
-        "Whether the node runs alone (true, as `-m standalone`) or as a member of nacos.member.list (false, as `-m cluster`).",
+        "Whether the node runs alone (true, as `-m standalone`) or as a member of a cluster (false, as `-m cluster`), whose members are nacos.member.list or else the cluster.conf file.",
         \.standalone
     )
 
@@ -71,10 +72,24 @@ extension NacosServerConfigurationKey {
         Self.standalone,
         Self.list(
             "nacos.member.list", .server, nacos: true,
-            "The cluster's members, `ip[:port]` each (port 8848 when left out), used when nacos.standalone is false.",
+            "The cluster's members, `ip[:port]` each (port 8848 when left out), used when nacos.standalone is false; when empty, they are read from nacos.member.cluster-conf.",
             itemExpectation: "members written ip[:port] with a port in 1...65535",
             isValidItem: Self.isMemberAddress,
             \.memberList
+        ),
+        Self.path(
+            "nacos.member.cluster-conf", .server, nacos: false,
+            unset: "${nacos.home}/conf/cluster.conf",
+            expectation: "a file path, or empty for ${nacos.home}/conf/cluster.conf",
+            "The cluster.conf file a cluster node reads its members from when nacos.member.list is empty: one `ip[:port]` per line, `#` comments, commas allowed.",
+            \.clusterConfPath
+        ),
+        Self.path(
+            "nacos.home", .server, nacos: true,
+            unset: "(working directory)",
+            expectation: "a directory path, or empty for the working directory",
+            "The node's home directory, under which conf/cluster.conf is looked for.",
+            \.nacosHome
         ),
         Self.logLevel,
         Self.duration(
@@ -90,28 +105,16 @@ extension NacosServerConfigurationKey {
             && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_") }
     }
 
-    /// Whether `text` is a member address as Nacos writes them: `host`, `host:port` or `[ipv6]:port`,
-    /// optionally followed by `?parameters` (which are kept and ignored).
+    /// Whether `text` is a member address as Nacos writes them: `host`, `host:port`, `[ipv6]:port` or a bare
+    /// IPv6 address, optionally followed by `?parameters` (which are kept and ignored).
     static func isMemberAddress(_ text: String) -> Bool {
-        let address = text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        var host = address
-        var port: Substring?
-        if address.hasPrefix("[") {
-            guard let close = address.firstIndex(of: "]") else { return false }
-            host = String(address[address.index(after: address.startIndex)..<close])
-            let rest = address[address.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else { return false }
-                port = rest.dropFirst()
-            }
-        } else if address.filter({ $0 == ":" }).count == 1, let colon = address.firstIndex(of: ":") {
-            host = String(address[..<colon])
-            port = address[address.index(after: colon)...]
-        }
-        guard Self.isHostName(host) else { return false }
-        if let port {
-            guard let number = Int(port), (1...65535).contains(number) else { return false }
-        }
-        return true
+        let address = Self.memberAddressWithoutParameters(text)
+        guard !address.isEmpty, !address.contains("#"), !address.contains(",") else { return false }
+        return (try? ClusterMemberLookup.parseMemberList([address])) != nil
+    }
+
+    /// A member entry without its `?parameters` (Nacos's `ip:port?raft_port=7848`).
+    static func memberAddressWithoutParameters(_ text: String) -> String {
+        String(text.prefix { $0 != "?" })
     }
 }

@@ -12,6 +12,8 @@ public struct NacosServerConfigurationKey: Sendable {
         case remote = "RPC and connections"
         /// The naming core: push, clients, services, health checks.
         case naming = "Naming"
+        /// Cluster mode: Distro replication, member health reports, the automatic rebalance.
+        case cluster = "Cluster"
         /// The HTTP port.
         case http = "HTTP"
     }

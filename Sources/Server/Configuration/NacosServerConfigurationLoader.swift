@@ -79,7 +79,8 @@ public struct NacosServerConfigurationLoader: Sendable {
                 origins[key.name] = setting.source
             }
         }
-        try ConfigurationValidator(origins: origins, isReadableFile: self.isReadableFile).validate(configuration, warnings: &warnings)
+        try ConfigurationValidator(origins: origins, isReadableFile: self.isReadableFile, readFile: self.readFile)
+            .validate(configuration, warnings: &warnings)
         return .run(configuration, warnings: warnings)
     }
 
@@ -91,14 +92,17 @@ public struct NacosServerConfigurationLoader: Sendable {
         }
     }
 
+    /// The contents of the file at `path`, in this loader's file system.
+    internal func readFile(_ path: String) -> Result<String, ConfigurationFileSystem.ReadFailure> {
+        switch self.files {
+        case .system: ConfigurationFileSystem.read(path)
+        case .memory(let files): files[path].map { .success($0) } ?? .failure(.init(reason: "No such file or directory"))
+        }
+    }
+
     /// The entries of the properties file at `path`.
     private func fileSettings(_ path: String) throws(NacosServerConfigurationError) -> [Setting] {
-        let contents: Result<String, ConfigurationFileSystem.ReadFailure>
-        switch self.files {
-        case .system: contents = ConfigurationFileSystem.read(path)
-        case .memory(let files): contents = files[path].map { .success($0) } ?? .failure(.init(reason: "No such file or directory"))
-        }
-        switch contents {
+        switch self.readFile(path) {
         case .failure(let failure):
             throw NacosServerConfigurationError(
                 kind: .unreadableFile, key: "--config", source: .flag("--config"),

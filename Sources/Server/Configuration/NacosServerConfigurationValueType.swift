@@ -8,6 +8,8 @@ public enum NacosServerConfigurationValueType: Sendable, Equatable, CustomString
     case duration
     /// A byte count, optionally with a binary unit: `B`, `KiB`/`KB`/`K`, `MiB`/`MB`/`M`, `GiB`/`GB`/`G`.
     case bytes
+    /// A decimal number, such as `0.1`.
+    case number
     /// Free text.
     case string
     /// A file system path.
@@ -17,13 +19,15 @@ public enum NacosServerConfigurationValueType: Sendable, Equatable, CustomString
     /// Comma-separated items, each trimmed; empty items are dropped.
     case list
 
-    /// The name used in docs and `--help`: `int`, `bool`, `duration`, `bytes`, `string`, `path`, `a|b`, `list`.
+    /// The name used in docs and `--help`: `int`, `bool`, `duration`, `bytes`, `number`, `string`, `path`,
+    /// `a|b`, `list`.
     public var description: String {
         switch self {
         case .int: "int"
         case .bool: "bool"
         case .duration: "duration"
         case .bytes: "bytes"
+        case .number: "number"
         case .string: "string"
         case .path: "path"
         case .enumeration(let words): words.joined(separator: "|")

@@ -5,7 +5,11 @@ internal enum UnsupportedNacosKeys {
     static let strictNamespaces = [
         "server.", "nacos.naming.", "nacos.remote.", "nacos.http.", "nacos.server.", "nacos.log.", "nacos.inetutils.",
         "nacos.member.",
-    ]
+    ] + Self.implementedNamespacesInIgnoredPrefixes
+
+    /// Namespaces inside an ignored prefix (`nacos.core.`) whose keys this server implements: an unknown
+    /// key there is a mistake, not a Nacos feature to skip.
+    static let implementedNamespacesInIgnoredPrefixes = ["nacos.core.protocol.distro.", "nacos.core.loader."]
 
     /// Nacos (and Spring Boot) keys inside the strict namespaces that configure features this server does
     /// not have.
@@ -33,7 +37,7 @@ internal enum UnsupportedNacosKeys {
         "server.http2.", "server.jetty.", "server.undertow.", "nacos.core.", "nacos.security.", "nacos.plugin.",
         "nacos.cmdb.", "nacos.istio.", "nacos.config.", "nacos.console.", "nacos.prometheus.", "nacos.metric.",
         "nacos.k8s.", "nacos.naming.monitor.", "nacos.remote.client.",
-        "address.server.", "nacos.deployment.", "nacos.home", "nacos.functionMode", "nacos.custom.environment.",
+        "address.server.", "nacos.deployment.", "nacos.functionMode", "nacos.custom.environment.",
         "nacos.ai.", "nacos.mcp.",
     ]
 
@@ -44,7 +48,9 @@ internal enum UnsupportedNacosKeys {
 
     /// Whether `key` is a Nacos setting that is accepted and ignored.
     static func isIgnored(_ key: String) -> Bool {
-        Self.ignoredKeys.contains(key) || Self.ignoredPrefixes.contains { key.hasPrefix($0) }
+        if Self.ignoredKeys.contains(key) { return true }
+        if Self.implementedNamespacesInIgnoredPrefixes.contains(where: { key.hasPrefix($0) }) { return false }
+        return Self.ignoredPrefixes.contains { key.hasPrefix($0) }
     }
 
     /// Whether `key` lies in one of our namespaces, where unknown keys are refused.
