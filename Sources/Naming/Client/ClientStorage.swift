@@ -149,6 +149,15 @@ public final class ClientStorage: Sendable {
         self.state.withLock { $0.lastUpdatedTime = now }
     }
 
+    /// Sets the beat time of every published instance and the last-updated time to `now` (a peer that is
+    /// responsible for this ip:port client verified it, as Nacos's `EphemeralIpPortClientManager.verifyClient`).
+    public func renewInstances(now: Int64) {
+        self.state.withLock { state in
+            state.lastUpdatedTime = now
+            state.publishers = state.publishers.mapValues { $0.mapInstances { $0.lastHeartBeatTime = now } }
+        }
+    }
+
     /// When a peer last renewed this (synced) client, in epoch milliseconds.
     public var lastRenewTime: Int64 { self.state.withLock { $0.lastRenewTime } }
 

@@ -214,6 +214,55 @@ public final class ClientOperationService: Sendable {
         }
     }
 
+    // MARK: - Distro
+
+    /// Makes `client`, a copy of a client a peer is responsible for, publish exactly `publications`
+    /// (Distro ADD/CHANGE, reference §7.3), as Nacos's `DistroClientDataProcessor.upgradeClient` does:
+    ///
+    /// - a new or changed publication (compared without beat times and check counts) is stored with beat
+    ///   time now and publishes `clientRegisterService` then `serviceChanged`;
+    /// - a service the client publishes that is not in `publications` is withdrawn with
+    ///   `clientDeregisterService` then `serviceChanged`;
+    /// - an unchanged publication causes nothing;
+    /// - the client's revision becomes `revision` (it is never bumped here).
+    ///
+    /// Services are ephemeral; one that already exists as a persistent service is skipped. No
+    /// `clientChanged` is published, so the data is never replicated back. Returns `false`, leaving the
+    /// rest of `publications` unapplied, when `client` was removed meanwhile.
+    @discardableResult
+    public func applySyncedPublications(_ publications: [Service: PublishedInstances], to client: any Client, revision: Int64) -> Bool {
+        let now = self.clock.nowMillis()
+        var synced = Set<Service>(minimumCapacity: publications.count)
+        for (service, publication) in publications {
+            let singleton = self.services.singleton(for: service.withEphemeral(true), now: now)
+            guard singleton.ephemeral else { continue }
+            synced.insert(singleton)
+            let incoming = publication.mapInstances { info in
+                info.lastHeartBeatTime = now
+                info.consecutiveOppositeChecks = 0
+            }
+            if let existing = client.storage.publication(of: singleton), Self.sameContent(existing, incoming) { continue }
+            client.storage.publish(incoming, for: singleton, now: now, bumpRevision: false)
+            self.indexes.addPublisher(client.clientId, of: singleton)
+            // A removal that raced this sync has already released the client; undo the index entry.
+            guard self.clients.client(client.clientId) === client else {
+                self.indexes.removePublisher(client.clientId, of: singleton)
+                self.storage.invalidate(singleton)
+                return false
+            }
+            self.events.publish(.clientRegisterService(singleton, clientId: client.clientId))
+            self.serviceChanged(singleton, now: now)
+        }
+        for service in client.storage.publishedServices where !synced.contains(service) {
+            guard client.storage.unpublish(service, now: now, bumpRevision: false) != nil else { continue }
+            self.indexes.removePublisher(client.clientId, of: service)
+            self.events.publish(.clientDeregisterService(service, clientId: client.clientId))
+            self.serviceChanged(service, now: now)
+        }
+        client.storage.setRevision(revision)
+        return true
+    }
+
     // MARK: - Release
 
     /// Drops every index entry of a client that went away and tells subscribers of what it published
@@ -264,6 +313,21 @@ public final class ClientOperationService: Sendable {
         self.services.markChanged(service, incrementRevision: true, now: now)
         self.events.publish(.clientChanged(clientId: clientId))
         self.events.publish(.serviceChanged(service, incrementRevision: true))
+    }
+
+    private func serviceChanged(_ service: Service, now: Int64) {
+        self.storage.invalidate(service)
+        self.services.markChanged(service, incrementRevision: true, now: now)
+        self.events.publish(.serviceChanged(service, incrementRevision: true))
+    }
+
+    /// Whether two publications hold the same instances, ignoring beat times and check counts.
+    private static func sameContent(_ left: PublishedInstances, _ right: PublishedInstances) -> Bool {
+        let clear: (inout InstancePublishInfo) -> Void = { info in
+            info.lastHeartBeatTime = 0
+            info.consecutiveOppositeChecks = 0
+        }
+        return left.mapInstances(clear) == right.mapInstances(clear)
     }
 
     private func ephemeralSingleton(for service: Service, now: Int64) throws(NacosException) -> Service {

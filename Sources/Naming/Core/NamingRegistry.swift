@@ -57,6 +57,9 @@ public final class NamingRegistry: Sendable {
     ///     `NacosTCPTransport` on the shared event loops.
     ///   - udpExecutor: how ip:port subscribers (1.x clients listing with a UDP port) are pushed; by
     ///     default they are not.
+    ///   - isResponsibleAddress: whether this node answers for an instance address `ip:port` (in a
+    ///     cluster, the Distro mapper's choice); the beat checker, the persistent checks and the metrics
+    ///     treat only those ip:port clients as this node's. Always true by default (standalone).
     public init(
         configuration: NamingConfiguration = NamingConfiguration(),
         connectionManager: NacosConnectionManager,
@@ -64,7 +67,8 @@ public final class NamingRegistry: Sendable {
         logger: NacosLogger = NacosLogger(label: "nacos.naming"),
         pushExecutor: (any PushExecutor)? = nil,
         healthProber: (any HealthProber)? = nil,
-        udpExecutor: (any PushExecutor)? = nil
+        udpExecutor: (any PushExecutor)? = nil,
+        isResponsibleAddress: @escaping @Sendable (String) -> Bool = { _ in true }
     ) {
         self.configuration = configuration
         self.clock = clock
@@ -80,8 +84,18 @@ public final class NamingRegistry: Sendable {
         }
         let clients = ClientManagerDelegate(
             connectionClients: connectionClients,
-            ephemeralIpPortClients: IpPortClientManager(ephemeral: true, configuration: configuration, clock: clock),
-            persistentIpPortClients: IpPortClientManager(ephemeral: false, configuration: configuration, clock: clock)
+            ephemeralIpPortClients: IpPortClientManager(
+                ephemeral: true,
+                configuration: configuration,
+                clock: clock,
+                isResponsibleAddress: isResponsibleAddress
+            ),
+            persistentIpPortClients: IpPortClientManager(
+                ephemeral: false,
+                configuration: configuration,
+                clock: clock,
+                isResponsibleAddress: isResponsibleAddress
+            )
         )
         let storage = ServiceStorage(
             indexes: indexes,

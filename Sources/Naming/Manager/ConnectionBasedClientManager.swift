@@ -62,6 +62,14 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
         return self.table.insert(client)
     }
 
+    /// The client with `clientId`: the existing one (native or synced), or a new non-native copy of a
+    /// client a peer holds (Distro).
+    public func syncClient(_ clientId: String) -> ConnectionBasedClient {
+        self.table.clientOrInsert(clientId) {
+            ConnectionBasedClient(connectionId: clientId, isNative: false, now: self.clock.nowMillis(), counters: self.syncedCounters)
+        }.client
+    }
+
     /// The connection client with `clientId`, or `nil`.
     public func connectionClient(_ clientId: String) -> ConnectionBasedClient? {
         self.table.client(clientId)
@@ -74,6 +82,9 @@ public final class ConnectionBasedClientManager: ClientManager, NacosClientConne
 
     /// Every client id.
     public var allClientIds: [String] { self.table.ids }
+
+    /// Every connection client, native and synced.
+    public var allClients: [ConnectionBasedClient] { self.table.all }
 
     /// How many clients there are.
     public var clientCount: Int { self.table.count }

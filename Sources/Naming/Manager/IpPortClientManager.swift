@@ -60,18 +60,32 @@ public final class IpPortClientManager: ClientManager {
         self.table.insert(IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis(), counters: self.counters))
     }
 
+    /// The client with `clientId`, created as a client synced from a peer when absent (Distro).
+    public func syncClient(_ clientId: String) -> IpPortBasedClient {
+        self.table.clientOrInsert(clientId) {
+            IpPortBasedClient(clientId: clientId, now: self.clock.nowMillis(), counters: self.counters)
+        }.client
+    }
+
     /// Whether this node answers for `client`'s address.
     public func isResponsible(_ client: any Client) -> Bool {
         guard let client = client as? IpPortBasedClient else { return false }
         return self.isResponsibleAddress(client.responsibleId)
     }
 
+    /// Whether this node answers for `address` (`ip:port`), whether or not a client exists for it.
+    public func isResponsible(address: String) -> Bool {
+        self.isResponsibleAddress(address)
+    }
+
     /// A peer's claim holds when the client exists and the revision is 0 or equal to the client's; the
-    /// client's last-updated time is then renewed.
+    /// client's last-updated time and the beat time of each of its instances are then renewed (Nacos's
+    /// `EphemeralIpPortClientManager.verifyClient`), so that a member that becomes responsible for it later
+    /// does not expire instances whose beats went to the previous one.
     public func verifyClient(_ clientId: String, revision: Int64, now: Int64) -> Bool {
         guard let client = self.table.client(clientId) else { return false }
         guard revision == 0 || revision == client.revision else { return false }
-        client.storage.touch(now: now)
+        client.storage.renewInstances(now: now)
         return true
     }
 
