@@ -1,6 +1,7 @@
 public import NacosHTTP
 public import NacosNaming
 public import NacosRemote
+public import NacosDistro
 import NacosTLS
 public import NacosTransport
 import Synchronization
@@ -31,12 +32,15 @@ public final class NacosServerNode: Sendable {
     public let httpServer: NacosHTTPServer
     /// Pushes to 1.x UDP subscribers, when enabled.
     public let udpPush: UdpPushExecutor?
+    /// Membership, Distro and the cluster loader; `nil` on a standalone node.
+    public let cluster: NacosCluster?
     /// Where the HTTP server listens.
     public let httpAddress: NacosSocketAddress
     /// Where SDK clients connect.
     public let clientRpcAddress: NacosSocketAddress
     /// Where other members connect.
     public let clusterRpcAddress: NacosSocketAddress
+    private let components: Components
     private let logger: NacosLogger
     private let ready = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
@@ -54,14 +58,17 @@ public final class NacosServerNode: Sendable {
         self.clusterRpcServer = components.clusterRpcServer
         self.httpServer = components.httpServer
         self.udpPush = components.udpPush
+        self.cluster = components.cluster
+        self.components = components
         self.httpAddress = addresses.http
         self.clientRpcAddress = addresses.client
         self.clusterRpcAddress = addresses.cluster
         self.logger = logger
     }
 
-    /// Whether the node has started and is not shutting down (the readiness probe).
-    public var isReady: Bool { self.ready.load(ordering: .relaxed) }
+    /// Whether the node has started, is not shutting down, and (in cluster mode) has loaded the Distro
+    /// snapshot from a member (the readiness probe).
+    public var isReady: Bool { self.ready.load(ordering: .relaxed) && (self.cluster?.isInitialized ?? true) }
 
     /// Builds every part, binds the three ports (and the UDP push socket), and starts serving.
     ///
@@ -101,6 +108,7 @@ public final class NacosServerNode: Sendable {
             components.clusterRpcServer.markStarted()
             components.connections.start()
             components.registry.start()
+            components.cluster?.start()
             node.ready.store(true, ordering: .relaxed)
             readiness.node = node
             logger.info(
@@ -120,14 +128,7 @@ public final class NacosServerNode: Sendable {
         guard !self.stopped.exchange(true, ordering: .relaxed) else { return }
         self.ready.store(false, ordering: .relaxed)
         self.logger.info("nacos-server shutting down (grace period \(gracePeriod))")
-        await Components(
-            connections: self.connections,
-            registry: self.registry,
-            clientRpcServer: self.clientRpcServer,
-            clusterRpcServer: self.clusterRpcServer,
-            httpServer: self.httpServer,
-            udpPush: self.udpPush
-        ).stop(gracePeriod: gracePeriod)
+        await self.components.stop(gracePeriod: gracePeriod)
         self.logger.info("nacos-server stopped")
     }
 }
@@ -149,7 +150,9 @@ private struct Components: Sendable {
     let clientRpcServer: NacosRpcServer
     let clusterRpcServer: NacosRpcServer
     let httpServer: NacosHTTPServer
+    let openAPI: NacosOpenAPI
     let udpPush: UdpPushExecutor?
+    let cluster: NacosCluster?
 
     static func make(
         configuration: NacosServerConfiguration,
@@ -164,12 +167,20 @@ private struct Components: Sendable {
             configuration.udpPush.enabled
             ? try await UdpPushExecutor(on: group.next(), ackTimeout: configuration.udpPush.ackTimeout, logger: logger)
             : nil
+        let selfMember = ClusterMember(ip: configuration.advertisedIP ?? Self.fallbackIP(configuration.bindHost), port: ports.http)
+        let members = try configuration.mode == .cluster ? ClusterMemberSource.members(of: configuration, logger: logger) : []
+        let mapper = DistroMapper(
+            selfAddress: selfMember.address,
+            healthyMembers: members.map(\.address),
+            enabled: configuration.mode == .cluster
+        )
         let registry = NamingRegistry(
             configuration: configuration.naming,
             connectionManager: connections,
             clock: clock,
             logger: logger,
-            udpExecutor: udpPush
+            udpExecutor: udpPush,
+            isResponsibleAddress: { mapper.isResponsible($0) }
         )
 
         var clientHandlers = NacosRequestHandlerRegistry()
@@ -195,9 +206,32 @@ private struct Components: Sendable {
             logger: logger
         )
 
+        let clusterTransport = try ServerTransportFactory.make(
+            tls: configuration.clusterRpcTLS,
+            maxFrameLength: configuration.rpc.clusterMaxFrameLength,
+            group: group,
+            logger: logger
+        )
+        let cluster: NacosCluster? =
+            configuration.mode == .cluster
+            ? NacosCluster(
+                selfMember: selfMember,
+                members: members,
+                memberConfiguration: configuration.members,
+                distroConfiguration: configuration.distro,
+                rebalanceConfiguration: configuration.rebalance,
+                mapper: mapper,
+                registry: registry,
+                connections: connections,
+                transport: clusterTransport,
+                clock: clock,
+                logger: logger
+            )
+            : nil
         var clusterHandlers = NacosRequestHandlerRegistry()
         clusterHandlers.register(NacosServerLoaderInfoHandler(connectionManager: connections))
         clusterHandlers.register(NacosServerReloadHandler(connectionManager: connections))
+        cluster?.install(into: &clusterHandlers)
         var clusterRpc = NacosRpcServerConfiguration(
             kind: .cluster,
             address: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.clusterRpc)
@@ -205,24 +239,19 @@ private struct Components: Sendable {
         clusterRpc.tlsProtected = configuration.clusterRpcTLS.enabled
         let clusterRpcServer = NacosRpcServer(
             configuration: clusterRpc,
-            transport: try ServerTransportFactory.make(
-                tls: configuration.clusterRpcTLS,
-                maxFrameLength: configuration.rpc.clusterMaxFrameLength,
-                group: group,
-                logger: logger
-            ),
+            transport: clusterTransport,
             handlers: clusterHandlers,
-            payloads: NamingRegistry.payloads,
+            payloads: .cluster,
             connectionManager: connections,
             clock: clock,
             logger: logger
         )
 
-        let context = OpenAPIContext(
+        var context = OpenAPIContext(
             registry: registry,
             connections: connections,
             rpcServer: clientRpcServer,
-            selfAddress: "\(configuration.advertisedIP ?? Self.fallbackIP(configuration.bindHost)):\(ports.http)",
+            selfAddress: selfMember.address,
             isReady: { readiness.node?.isReady ?? false },
             extraMetrics: { exposition in
                 if let udp = udpPush?.statistics {
@@ -237,6 +266,16 @@ private struct Components: Sendable {
                 }
             }
         )
+        let httpTransport = try ServerTransportFactory.make(
+            tls: configuration.httpTLS,
+            maxFrameLength: configuration.rpc.clientMaxFrameLength,
+            group: group,
+            logger: logger
+        )
+        if let cluster {
+            ClusterOpenAPIHooks.install(cluster, into: &context, httpTransport: httpTransport)
+        }
+        let openAPI = NacosOpenAPI(context: context)
         var http = HTTPServerConfiguration()
         http.maxHeaderBytes = configuration.http.maxHeaderBytes
         http.maxBodyBytes = configuration.http.maxBodyBytes
@@ -245,14 +284,9 @@ private struct Components: Sendable {
         http.maxConnections = configuration.http.maxConnections
         http.maxPipelinedRequests = configuration.http.maxPipelinedRequests
         let httpServer = NacosHTTPServer(
-            transport: try ServerTransportFactory.make(
-                tls: configuration.httpTLS,
-                maxFrameLength: configuration.rpc.clientMaxFrameLength,
-                group: group,
-                logger: logger
-            ),
+            transport: httpTransport,
             configuration: http,
-            responder: NacosOpenAPI(context: context).makeRouter(),
+            responder: openAPI.makeRouter(),
             logger: logger
         )
         return Components(
@@ -261,7 +295,9 @@ private struct Components: Sendable {
             clientRpcServer: clientRpcServer,
             clusterRpcServer: clusterRpcServer,
             httpServer: httpServer,
-            udpPush: udpPush
+            openAPI: openAPI,
+            udpPush: udpPush,
+            cluster: cluster
         )
     }
 
@@ -278,6 +314,8 @@ private struct Components: Sendable {
             group.addTask { await self.clientRpcServer.shutdown(gracePeriod: gracePeriod) }
             group.addTask { await self.clusterRpcServer.shutdown(gracePeriod: gracePeriod) }
         }
+        await self.openAPI.shutdown()
+        self.cluster?.shutdown()
         self.registry.shutdown()
         self.connections.shutdown()
         await self.udpPush?.shutdown()
