@@ -229,9 +229,12 @@ private struct Components: Sendable {
             )
             : nil
         var clusterHandlers = NacosRequestHandlerRegistry()
-        clusterHandlers.register(NacosServerLoaderInfoHandler(connectionManager: connections))
-        clusterHandlers.register(NacosServerReloadHandler(connectionManager: connections))
-        cluster?.install(into: &clusterHandlers)
+        if let cluster {
+            cluster.install(into: &clusterHandlers)
+        } else {
+            clusterHandlers.register(NacosServerLoaderInfoHandler(connectionManager: connections))
+            clusterHandlers.register(NacosServerReloadHandler(connectionManager: connections))
+        }
         var clusterRpc = NacosRpcServerConfiguration(
             kind: .cluster,
             address: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.clusterRpc)

@@ -102,6 +102,42 @@ struct ThreeNodeClusterTests {
         }
     }
 
+    @Test("a member that stops is marked DOWN, leaves the mapper, and its clients expire on the others")
+    func stoppedMemberGoesDownAndItsClientsExpire() async throws {
+        try await withClusterTestScope { scope in
+            let nodes = try await self.startAll(scope)
+            try await scope.advanceUntil("every node initialized") { nodes.allSatisfy { $0.cluster.isInitialized } }
+            let provider = try await scope.makeService(on: nodes[2])
+            try await provider.registerInstance(serviceName: "inventory", ip: "192.168.4.1", port: 7000)
+            try await scope.advanceUntil("A and B have C's instance") {
+                nodes[0].addresses("inventory") == ["192.168.4.1:7000"] && nodes[1].addresses("inventory") == ["192.168.4.1:7000"]
+            }
+
+            await nodes[2].stop()
+            let dead = nodes[2].address
+            try await scope.advanceUntil("A and B see C down") {
+                nodes.prefix(2).allSatisfy { $0.cluster.members.member(dead)?.state == .down }
+            }
+            #expect(nodes.prefix(2).allSatisfy { !$0.cluster.mapper.healthyMembers.contains(dead) })
+            // Nobody renews C's clients any more: they expire after the synced-client expiry (3 min).
+            #expect(nodes[0].addresses("inventory") == ["192.168.4.1:7000"])
+            try await scope.advanceUntil("C's instance expired on A and B", step: .seconds(5)) {
+                nodes.prefix(2).allSatisfy { $0.addresses("inventory").isEmpty }
+            }
+        }
+    }
+
+    @Test("the cluster loader reads every member's connection counts")
+    func loaderReadsEveryMember() async throws {
+        try await withClusterTestScope { scope in
+            let nodes = try await self.startAll(scope)
+            _ = try await scope.makeService(on: nodes[1])
+            let loads = await nodes[0].cluster.loader.memberLoads(timeout: .seconds(5))
+            #expect(loads.map(\.address) == Self.members)
+            #expect(loads.map(\.sdkConnectionCount) == [0, 1, 0])
+        }
+    }
+
     private func startAll(_ scope: ClusterTestScope) async throws -> [ClusterTestNode] {
         var nodes: [ClusterTestNode] = []
         for member in Self.members {

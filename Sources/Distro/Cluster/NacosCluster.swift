@@ -117,10 +117,13 @@ public final class NacosCluster: Sendable {
     /// Whether the start-up snapshot has been loaded: the node is not ready before.
     public var isInitialized: Bool { self.distro.isInitialized }
 
-    /// Adds the cluster-only handlers (Distro data, member reports) to the cluster RPC server's registry.
+    /// Adds the cluster-only handlers (Distro data, member reports, loader metrics and reloads) to the
+    /// cluster RPC server's registry.
     public func install(into handlers: inout NacosRequestHandlerRegistry) {
         handlers.register(DistroDataRequestHandler(processor: self.processor))
         handlers.register(MemberReportHandler(members: self.members))
+        handlers.register(NacosServerLoaderInfoHandler(connectionManager: self.loader.connections))
+        handlers.register(NacosServerReloadHandler(connectionManager: self.loader.connections))
     }
 
     /// Starts the member reports, Distro (snapshot load, then sync and verify) and the rebalancer.
