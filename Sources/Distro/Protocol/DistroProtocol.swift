@@ -1,4 +1,3 @@
-import Foundation
 public import NacosNaming
 public import NacosRemote
 public import NacosTransport
@@ -99,8 +98,7 @@ public final class DistroProtocol: Sendable {
     private func handle(_ event: RegistryEvent) {
         switch event {
         case .clientChanged(let clientId):
-            let isNative = self.registry.clients.connectionClients.connectionClient(clientId)?.isNative ?? true
-            guard self.processor.shouldSync(clientId: clientId, isNative: isNative) else { return }
+            guard self.processor.shouldSync(clientId: clientId) else { return }
             self.drive { machine, now in
                 machine.clientChanged(clientId, now: now)
                 return []
@@ -217,7 +215,7 @@ public final class DistroProtocol: Sendable {
                     expecting: DistroDataResponse.self,
                     timeout: self.configuration.verifyTimeout
                 )
-                failed += Self.failedClientIds(response)
+                failed += try DistroClientVerifyInfo.decodeFailedClientIds(response.distroData?.content ?? Array("[]".utf8))
             } catch {
                 self.logger.debug("distro: verify with \(target) failed: \(error)")
                 self.counters.recordVerify(success: false)
@@ -249,9 +247,4 @@ public final class DistroProtocol: Sendable {
         self.drive { $0.loadFinished(from: member, success: success, now: $1) }
     }
 
-    /// The client ids a batch verify response lists as failed (a JSON array of strings in its content).
-    private static func failedClientIds(_ response: DistroDataResponse) -> [String] {
-        guard let content = response.distroData?.content, !content.isEmpty else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(content))) ?? []
-    }
 }
