@@ -18,6 +18,9 @@ enum BenchmarkArguments {
           push      Register-to-push latency: a provider changes its instance of a service and a subscriber's
                     NotifySubscriberRequest handler times the push, idle and under background registrations,
                     for several push merge windows.
+          distro    Cluster mode: register on node A to the push at a subscriber of node B (NacosServerNodes in
+                    cluster mode in this process), idle and under background registrations, per Distro sync
+                    delay; and the time a restarted node takes to load a large Distro snapshot.
           memory    Server RSS (VmRSS) after connecting 10k naming clients, registering 100k instances and
                     making 10k subscriptions (clients in a child process by default).
           help      Show this text (also --help, -h).
@@ -92,6 +95,26 @@ enum BenchmarkArguments {
           --timeout SECONDS         A change not pushed within this time counts as lost (default: 5).
           --server-threads N        Event loop threads of the server (default: 1; the clients always have 1).
 
+        DISTRO OPTIONS:
+          --sync-delay-ms MS...     Distro sync delays (DistroConfiguration.syncDelay) to measure the latency
+                                    with, one cluster each (default: 20).
+          --samples N               Timed registrations per latency scenario (default: 500).
+          --warmup-samples N        Untimed registrations before them (default: 20).
+          --background-rate N       Background registrations/s on node A for the loaded scenario; 0 runs the
+                                    idle one only (default: 10000). Best effort: the table shows the rate achieved.
+          --load-connections N      Connections of the background load (default: 32).
+          --load-in-flight N        Registrations in flight per background connection (default: 4).
+          --load-services N         Services each background connection cycles over (default: 10).
+          --warmup SECONDS          Time the background load runs before the first timed registration (default: 1).
+          --timeout SECONDS         A registration not seen on node B within this time counts as lost (default: 5).
+          --nodes N                 Members of the latency scenarios' cluster, 2-5 (default: 3).
+          --instances N             Instances node A holds for the snapshot scenario; 0 skips it (default: 100000).
+          --instances-per-client N  Instances per client of the snapshot, each in another service (default: 10).
+          --snapshot-runs N         Starts of node B that load the snapshot (default: 3).
+          --cluster-max-frame-mib N Cluster RPC frame limit of every node, in MiB (default: the server's, 10).
+          --server-threads N        Event loop threads of each node (default: 1; the clients always have 1).
+          --scenarios LIST          Comma-separated subset of: latency, snapshot (default: both).
+
         MEMORY OPTIONS:
           --connections N           Naming connections (default: 10000).
           --instances N             Instances over all connections, each connection's in different services
@@ -110,6 +133,7 @@ enum BenchmarkArguments {
           swift run -c release --scratch-path .build-bench nacos-bench register --connections 64 --in-flight 1,4
           swift run -c release --scratch-path .build-bench nacos-bench http-register --connections 64
           swift run -c release --scratch-path .build-bench nacos-bench push --merge-window 0,10 --load 0,50000
+          swift run -c release --scratch-path .build-bench nacos-bench distro --sync-delay-ms 0,20,100
           swift run -c release --scratch-path .build-bench nacos-bench memory
         """
 
@@ -118,7 +142,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'memory' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -139,13 +163,16 @@ enum BenchmarkArguments {
         case "push":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .push(try self.parsePush(rest))
+        case "distro":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .distro(try self.parseDistro(rest))
         case "memory":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .memory(try self.parseMemory(rest))
         case "memory-clients":
             return .memoryClients(try self.parseMemoryClients(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'memory' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory' or '--help')")
         }
     }
 
@@ -284,6 +311,59 @@ enum BenchmarkArguments {
                 options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
             default:
                 throw ArgumentError("unknown option '\(flag)' for 'push'")
+            }
+        }
+        return options
+    }
+
+    private static func parseDistro(_ arguments: [String]) throws(ArgumentError) -> DistroOptions {
+        var options = DistroOptions()
+        var reader = ArgumentReader(arguments)
+        while let (flag, inlineValue) = reader.nextFlag() {
+            switch flag {
+            case "--sync-delay-ms":
+                options.syncDelaysMilliseconds = try self.integers(reader.values(for: flag, inline: inlineValue), flag: flag, range: 0...60_000)
+            case "--samples":
+                options.samples = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000_000)
+            case "--warmup-samples":
+                options.warmupSamples = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...1_000_000)
+            case "--background-rate":
+                options.backgroundRate = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...10_000_000)
+            case "--load-connections":
+                options.loadConnections = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...10_000)
+            case "--load-in-flight":
+                options.loadInFlight = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000)
+            case "--load-services":
+                options.loadServiceCount = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...1_000_000)
+            case "--warmup":
+                options.warmup = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0)
+            case "--timeout":
+                options.sampleTimeout = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.01)
+            case "--nodes":
+                options.nodes = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 2...5)
+            case "--instances":
+                options.instances = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...10_000_000)
+            case "--instances-per-client":
+                options.instancesPerClient = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...10_000)
+            case "--snapshot-runs":
+                options.snapshotRuns = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...100)
+            case "--cluster-max-frame-mib":
+                options.clusterMaxFrameMiB = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...2047)
+            case "--server-threads":
+                options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--scenarios":
+                let value = try reader.value(for: flag, inline: inlineValue)
+                var scenarios = Set<DistroScenario>()
+                for part in value.split(separator: ",") {
+                    guard let scenario = DistroScenario(rawValue: String(part)) else {
+                        throw ArgumentError("--scenarios: unknown scenario '\(part)' (expected latency, snapshot)")
+                    }
+                    scenarios.insert(scenario)
+                }
+                guard !scenarios.isEmpty else { throw ArgumentError("--scenarios needs at least one scenario") }
+                options.scenarios = scenarios
+            default:
+                throw ArgumentError("unknown option '\(flag)' for 'distro'")
             }
         }
         return options

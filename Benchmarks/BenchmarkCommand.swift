@@ -12,6 +12,8 @@ enum BenchmarkCommand {
     case httpRegister(RegisterOptions)
     /// Run the naming push-latency benchmark with these options.
     case push(PushLatencyOptions)
+    /// Run the cluster-mode (Distro) benchmark with these options.
+    case distro(DistroOptions)
     /// Run the naming memory benchmark with these options.
     case memory(MemoryOptions)
     /// Run the memory benchmark's client process (started by `memory`, not by hand).

@@ -48,6 +48,13 @@ case .push(let options):
         FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
         exit(1)
     }
+case .distro(let options):
+    do {
+        try await DistroBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
 case .memory(let options):
     do {
         _ = try await MemoryBenchmark(options: options).run()

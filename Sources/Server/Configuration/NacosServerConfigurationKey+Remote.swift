@@ -27,7 +27,7 @@ extension NacosServerConfigurationKey {
         ),
         Self.bytes(
             "nacos.remote.server.grpc.cluster.max-inbound-message-size", .remote, nacos: true, range: Self.frameLengthRange,
-            "The largest frame the cluster RPC port accepts.",
+            "The largest frame the cluster RPC port and the links to other members accept (Nacos: 10 MiB; a Distro snapshot is one frame, about 31 MB per 100k instances).",
             \.rpc.clusterMaxFrameLength
         ),
         Self.int(
