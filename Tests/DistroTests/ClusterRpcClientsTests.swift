@@ -67,15 +67,15 @@ struct ClusterRpcClientsTests {
             let peer = try await ClusterPeer.start("links-ok", transport: transport)
             let (links, pool) = Self.links(transport, socketName: "links-ok")
 
-            let response = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+            let response = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             #expect(response.node == ClusterPeer.selfMember)
             #expect(peer.members.member("10.0.0.1:8848")?.extendInfo == ["from": "A"])
             #expect(links.linkedAddresses == [Self.peerAddress])
             #expect(pool.referenceCount(.inMemory("links-ok")) == 1)
             #expect(peer.connections.connectionCount(matchingLabels: ["source": "cluster"]) == 1)
 
-            async let second = links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
-            async let third = links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+            async let second = links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
+            async let third = links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             _ = try await (second, third)
             #expect(pool.referenceCount(.inMemory("links-ok")) == 1)
             #expect(peer.connections.connectionCount == 1)
@@ -84,12 +84,12 @@ struct ClusterRpcClientsTests {
             #expect(links.linkedAddresses.isEmpty)
             #expect(pool.referenceCount(.inMemory("links-ok")) == 0)
             try await waitUntil("the released connection closed") { peer.connections.connectionCount == 0 }
-            _ = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+            _ = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             #expect(pool.referenceCount(.inMemory("links-ok")) == 1)
 
             links.shutdown()
             await #expect(throws: ClusterRequestError(.unreachable, address: Self.peerAddress, message: "the cluster links are shut down")) {
-                try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+                try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             }
             try await waitUntil("closed on shutdown") { peer.connections.connectionCount == 0 }
             pool.shutdown()
@@ -106,7 +106,7 @@ struct ClusterRpcClientsTests {
             try await withThrowingTaskGroup(of: MemberReportResponse.self) { tasks in
                 for _ in 0..<8 {
                     tasks.addTask {
-                        try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+                        try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
                     }
                 }
                 for try await response in tasks { #expect(response.node?.address == Self.peerAddress) }
@@ -125,7 +125,7 @@ struct ClusterRpcClientsTests {
             let transport = NacosInMemoryTransport(group: group)
             let peer = try await ClusterPeer.start("links-stopped", transport: transport)
             let (links, pool) = Self.links(transport, socketName: "links-stopped")
-            _ = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+            _ = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             await peer.server.shutdown()
 
             let clock = ContinuousClock()
@@ -158,7 +158,7 @@ struct ClusterRpcClientsTests {
             let transport = NacosInMemoryTransport(group: group)
             let (links, pool) = Self.links(transport, socketName: "links-unknown")
             await #expect {
-                try await links.send(Self.report, to: "10.9.9.9:8848", expecting: MemberReportResponse.self, timeout: .seconds(3))
+                try await links.send(Self.report, to: "10.9.9.9:8848", expecting: MemberReportResponse.self, timeout: .seconds(10))
             } throws: { error in
                 (error as? ClusterRequestError)?.kind == .unknownMember && (error as? ClusterRequestError)?.address == "10.9.9.9:8848"
             }
@@ -174,10 +174,10 @@ struct ClusterRpcClientsTests {
             let peer = try await ClusterPeer.start("links-error", transport: transport)
             let (links, pool) = Self.links(transport, socketName: "links-error")
             await #expect(throws: NacosException(.invalidParam, "Node information is illegal")) {
-                try await links.send(MemberReportRequest(node: nil), to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+                try await links.send(MemberReportRequest(node: nil), to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             }
             await #expect {
-                try await links.send(DistroProbeRequest(), to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+                try await links.send(DistroProbeRequest(), to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             } throws: { error in
                 (error as? NacosException)?.errorCode == .noHandler || (error as? NacosException)?.errorCode == .badGateway
             }
@@ -200,7 +200,7 @@ struct ClusterRpcClientsTests {
                 (error as? ClusterRequestError)?.kind == .timedOut
             }
             gate.open()
-            let response = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(3))
+            let response = try await links.send(Self.report, to: Self.peerAddress, expecting: MemberReportResponse.self, timeout: .seconds(10))
             #expect(response.success)
             links.shutdown()
             pool.shutdown()

@@ -222,7 +222,10 @@ struct RpcClientRequestTests {
             let gate = AsyncGate()
             let calls = ClientTestLog<NacosRequestMeta>()
             let node = try await scope.startNode(on: scope.listenAddress(.inMemory), transport: .inMemory, handlers: self.queryHandlers(gate: gate, seen: calls))
-            let client = scope.makeClient(scope.clientConfiguration([try node.address]), transport: .inMemory)
+            var configuration = scope.clientConfiguration([try node.address])
+            // Each try without a connection waits 100 ms; allow the reconnect most of the 5 s timeout on a loaded machine.
+            configuration.retryTimes = 40
+            let client = scope.makeClient(configuration, transport: .inMemory)
             let recorder = ClientEventRecorder(client)
             #expect(await client.start())
             let oldId = try #require(client.connectionId)
