@@ -85,7 +85,10 @@ public final class DistroClientDataProcessor: Sendable {
     /// whether the data was applied.
     @discardableResult
     public func apply(_ data: ClientSyncData) -> Bool {
-        self.applying.withLock { _ in self.applyLocked(data) }
+        var changed = Set<Service>()
+        let applied = self.applying.withLock { _ in self.applyLocked(data, changedServices: &changed) }
+        self.registry.operations.publishServicesChanged(changed)
+        return applied
     }
 
     /// Removes the synced copy of client `clientId` (DELETE) and releases its instances and subscriptions.
@@ -133,14 +136,19 @@ public final class DistroClientDataProcessor: Sendable {
 
     /// Applies a peer's snapshot (start-up load): each client's data as if it had been synced.
     public func applySnapshot(_ snapshot: ClientSyncDatumSnapshot) {
-        for data in snapshot.clientSyncDataList {
-            self.apply(data)
+        var changed = Set<Service>()
+        self.applying.withLock { _ in
+            for data in snapshot.clientSyncDataList {
+                self.applyLocked(data, changedServices: &changed)
+            }
         }
+        self.registry.operations.publishServicesChanged(changed)
     }
 
     // MARK: - Steps
 
-    private func applyLocked(_ data: ClientSyncData) -> Bool {
+    @discardableResult
+    private func applyLocked(_ data: ClientSyncData, changedServices: inout Set<Service>) -> Bool {
         let clients = self.registry.clients
         let now = self.registry.clock.nowMillis()
         let client: any Client
@@ -161,7 +169,12 @@ public final class DistroClientDataProcessor: Sendable {
             connectionClient.storage.renew(now: now)
             client = connectionClient
         }
-        return self.registry.operations.applySyncedPublications(data.publications, to: client, revision: data.revision)
+        return self.registry.operations.applySyncedPublications(
+            data.publications,
+            to: client,
+            revision: data.revision,
+            changedServices: &changedServices
+        )
     }
 
     private static func syncData(of client: any Client) -> ClientSyncData {

@@ -231,6 +231,22 @@ public final class ClientOperationService: Sendable {
     /// rest of `publications` unapplied, when `client` was removed meanwhile.
     @discardableResult
     public func applySyncedPublications(_ publications: [Service: PublishedInstances], to client: any Client, revision: Int64) -> Bool {
+        var changed = Set<Service>()
+        let applied = self.applySyncedPublications(publications, to: client, revision: revision, changedServices: &changed)
+        self.publishServicesChanged(changed)
+        return applied
+    }
+
+    /// `applySyncedPublications(_:to:revision:)` without the `serviceChanged` events: the services whose
+    /// instances changed are added to `changedServices`, for one `publishServicesChanged(_:)` after many
+    /// clients (a Distro snapshot), instead of one event per client and service.
+    @discardableResult
+    public func applySyncedPublications(
+        _ publications: [Service: PublishedInstances],
+        to client: any Client,
+        revision: Int64,
+        changedServices: inout Set<Service>
+    ) -> Bool {
         let now = self.clock.nowMillis()
         var synced = Set<Service>(minimumCapacity: publications.count)
         for (service, publication) in publications {
@@ -251,13 +267,15 @@ public final class ClientOperationService: Sendable {
                 return false
             }
             self.events.publish(.clientRegisterService(singleton, clientId: client.clientId))
-            self.serviceChanged(singleton, now: now)
+            self.storage.invalidate(singleton)
+            changedServices.insert(singleton)
         }
         for service in client.storage.publishedServices where !synced.contains(service) {
             guard client.storage.unpublish(service, now: now, bumpRevision: false) != nil else { continue }
             self.indexes.removePublisher(client.clientId, of: service)
             self.events.publish(.clientDeregisterService(service, clientId: client.clientId))
-            self.serviceChanged(service, now: now)
+            self.storage.invalidate(service)
+            changedServices.insert(service)
         }
         client.storage.setRevision(revision)
         return true
@@ -315,10 +333,14 @@ public final class ClientOperationService: Sendable {
         self.events.publish(.serviceChanged(service, incrementRevision: true))
     }
 
-    private func serviceChanged(_ service: Service, now: Int64) {
-        self.storage.invalidate(service)
-        self.services.markChanged(service, incrementRevision: true, now: now)
-        self.events.publish(.serviceChanged(service, incrementRevision: true))
+    /// Marks each of `services` changed and publishes one `serviceChanged` for it (subscribers are pushed).
+    public func publishServicesChanged(_ services: Set<Service>) {
+        let now = self.clock.nowMillis()
+        for service in services {
+            self.storage.invalidate(service)
+            self.services.markChanged(service, incrementRevision: true, now: now)
+            self.events.publish(.serviceChanged(service, incrementRevision: true))
+        }
     }
 
     /// Whether two publications hold the same instances, ignoring beat times and check counts.

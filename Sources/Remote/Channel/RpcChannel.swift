@@ -112,7 +112,13 @@ internal final class RpcChannel: NacosConnectionHandler {
     /// Sends `response` answering call `callId` (0 for an answer to a push).
     func respond(_ response: any NacosResponse, callId: UInt64) {
         do {
-            try self.sendFrame(self.encode(NacosPayload.response(response, callId: callId)), completion: nil)
+            let logger = self.logger
+            let connectionId = self.connection.id
+            try self.sendFrame(self.encode(NacosPayload.response(response, callId: callId))) { result in
+                if case .failure(let error) = result {
+                    logger.warning("cannot send \(response.typeName) on connection \(connectionId): \(error)")
+                }
+            }
         } catch {
             self.logger.warning("cannot send \(response.typeName) on connection \(self.connection.id): \(error)")
         }
