@@ -67,8 +67,8 @@ struct DistroLatencyScenario {
                 }
             }
 
-            let remoteProbe = DistroPushProbe(providerIp: Self.providerIp)
-            let localProbe = DistroPushProbe(providerIp: Self.providerIp)
+            let remoteProbe = SequenceLatencyProbe(providerIp: Self.providerIp)
+            let localProbe = SequenceLatencyProbe(providerIp: Self.providerIp)
             // The first registration and the subscriptions; their events are waited for but not timed.
             let first = MonotonicClock.nanoseconds()
             remoteProbe.expect(0, sentAt: first)
@@ -191,7 +191,7 @@ struct DistroLatencyScenario {
         Instance(
             ip: Self.providerIp,
             port: 20_000 + sequence % 20_000,
-            metadata: [DistroPushProbe.sequenceKey: String(sequence), "version": "1.0.0"]
+            metadata: [SequenceLatencyProbe.sequenceKey: String(sequence), "version": "1.0.0"]
         )
     }
 }

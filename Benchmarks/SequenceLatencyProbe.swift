@@ -2,13 +2,14 @@ import NacosClient
 import NacosNamingAPI
 import Synchronization
 
-/// Times registrations from their `registerInstance` call to the first `NamingEvent` a subscriber's
-/// listener receives that contains the registered instance.
+/// Times a provider's changes from the moment they are sent to the first instance list a subscriber sees
+/// that contains them (an SDK `NamingEvent`, or a raw push's ServiceInfo).
 ///
-/// The provider stamps each registration with a sequence number in the instance's metadata (`seq`);
-/// before it registers number `n` the benchmark calls `expect(n, sentAt:)`, and the first event whose
-/// provider instance carries `seq ≥ n` completes it. Events of older registrations are ignored.
-final class DistroPushProbe: Sendable {
+/// The provider stamps each change with a sequence number in the instance's metadata (`seq`); before it
+/// sends number `n` the benchmark calls `expect(n, sentAt:)`, and the first list whose provider instance
+/// carries `seq ≥ n` completes it. Lists of older changes are ignored (pushes may arrive out of order, and
+/// before the provider's call returns).
+final class SequenceLatencyProbe: Sendable {
     /// The metadata key carrying the registration's sequence number.
     static let sequenceKey = "seq"
 
@@ -23,20 +24,20 @@ final class DistroPushProbe: Sendable {
     private let providerIp: String
     private let state = Mutex(State())
 
-    /// A probe for events that carry an instance at `providerIp`.
+    /// A probe for instance lists that carry an instance at `providerIp`.
     init(providerIp: String) {
         self.providerIp = providerIp
     }
 
-    /// The listener to subscribe with.
+    /// The SDK listener to subscribe with.
     var listener: @Sendable (NamingEvent) -> Void {
         { [weak self] event in
             let now = MonotonicClock.nanoseconds()
-            self?.observe(event, at: now)
+            self?.observe(event.instances, at: now)
         }
     }
 
-    /// Arms the probe for registration `sequence`, whose call started at `sentAt` (`MonotonicClock`).
+    /// Arms the probe for change `sequence`, sent at `sentAt` (`MonotonicClock`).
     func expect(_ sequence: Int, sentAt: UInt64) {
         self.state.withLock { state in
             state.awaited = sequence
@@ -46,7 +47,7 @@ final class DistroPushProbe: Sendable {
         }
     }
 
-    /// The latency of the registration armed last, in nanoseconds, once an event shows it; `nil` after `timeout`.
+    /// The latency of the change armed last, in nanoseconds, once a list shows it; `nil` after `timeout`.
     func latency(timeout: Duration) async -> UInt64? {
         if let done = self.state.withLock({ $0.latency }) { return done }
         let timer = Task {
@@ -65,8 +66,9 @@ final class DistroPushProbe: Sendable {
         }
     }
 
-    private func observe(_ event: NamingEvent, at now: UInt64) {
-        let sequence = event.instances.first { $0.ip == self.providerIp }?.metadata[Self.sequenceKey].flatMap { Int($0) }
+    /// Records that a subscriber saw `instances` at `now` (`MonotonicClock`).
+    func observe(_ instances: [Instance], at now: UInt64) {
+        let sequence = instances.first { $0.ip == self.providerIp }?.metadata[Self.sequenceKey].flatMap { Int($0) }
         let waiter = self.state.withLock { state -> (CheckedContinuation<UInt64?, Never>, UInt64)? in
             guard let awaited = state.awaited, let sequence, sequence >= awaited, state.latency == nil else { return nil }
             let latency = now &- state.sentAt
