@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
         .library(name: "NacosHTTP", targets: ["NacosHTTP"]),
+        .library(name: "NacosHTTP2", targets: ["NacosHTTP2"]),
+        .library(name: "NacosGRPC", targets: ["NacosGRPC"]),
         .library(name: "NacosDistro", targets: ["NacosDistro"]),
         .library(name: "NacosServer", targets: ["NacosServer"]),
         .executable(name: "nacos-server", targets: ["nacos-server"]),
@@ -37,6 +39,10 @@ let package = Package(
         .target(name: "NacosTLS", dependencies: ["NacosTransport", "COpenSSL"], path: "Plugins/TLS"),
         // Nacos's remoting layer: typed requests and responses, the payload registry, the native protocol codec.
         .target(name: "NacosRemote", dependencies: ["NacosTransport"], path: "Sources/Remote"),
+        // HTTP/2 (RFC 9113) and HPACK (RFC 7541) over any stream transport, server and client roles.
+        .target(name: "NacosHTTP2", dependencies: ["NacosTransport"], path: "Plugins/HTTP2"),
+        // gRPC over HTTP/2 with the protobuf Payload codec: Nacos's two gRPC services as a protocol layer of NacosRemote.
+        .target(name: "NacosGRPC", dependencies: ["NacosTransport", "NacosHTTP2", "NacosRemote"], path: "Plugins/GRPC"),
         // The naming messages both the server and the SDK speak: Instance, ServiceInfo, the naming requests.
         .target(name: "NacosNamingAPI", dependencies: ["NacosRemote"], path: "Sources/NamingAPI"),
         // The registry core: services, clients, indexes, events, push, health, naming request handlers.
@@ -48,7 +54,7 @@ let package = Package(
         // The Swift SDK an application embeds; it never links the server's registry.
         .target(
             name: "NacosClient",
-            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
+            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosGRPC", "NacosTransport"],
             path: "Sources/NamingClient"
         ),
         // Cluster mode: members and their health, DistroMapper, Distro sync/verify/snapshot, cluster loader.
@@ -67,7 +73,8 @@ let package = Package(
         .target(
             name: "NacosServer",
             dependencies: [
-                "NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosDistro", "NacosHTTP",
+                "NacosTransport", "NacosTLS", "NacosRemote", "NacosGRPC", "NacosNamingAPI", "NacosNaming", "NacosDistro",
+                "NacosHTTP",
             ],
             path: "Sources/Server"
         ),
@@ -76,15 +83,15 @@ let package = Package(
         .executableTarget(
             name: "nacos-bench",
             dependencies: [
-                "NacosTransport", "NacosTLS", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient", "NacosHTTP",
-                "NacosDistro", "NacosServer",
+                "NacosTransport", "NacosTLS", "NacosRemote", "NacosGRPC", "NacosHTTP2", "NacosNamingAPI", "NacosNaming",
+                "NacosClient", "NacosHTTP", "NacosDistro", "NacosServer",
             ],
             path: "Benchmarks"
         ),
         // Example: one embedded registry, a provider that registers itself, a consumer that follows it.
         .executableTarget(
             name: "naming-example",
-            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosClient"],
+            dependencies: ["NacosTransport", "NacosRemote", "NacosGRPC", "NacosNamingAPI", "NacosNaming", "NacosClient"],
             path: "Examples/NamingExample"
         ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario.
@@ -98,6 +105,18 @@ let package = Package(
             name: "NacosTLSTests",
             dependencies: ["NacosTLS", "NacosTransport", "NacosTestKit", "NacosRemote"],
             path: "Tests/TLSTests"
+        ),
+        .testTarget(
+            name: "NacosHTTP2Tests",
+            dependencies: ["NacosHTTP2", "NacosTransport", "NacosTestKit"],
+            path: "Tests/HTTP2Tests"
+        ),
+        .testTarget(
+            name: "NacosGRPCTests",
+            dependencies: [
+                "NacosGRPC", "NacosHTTP2", "NacosRemote", "NacosNaming", "NacosNamingAPI", "NacosTLS", "NacosTransport", "NacosTestKit",
+            ],
+            path: "Tests/GRPCTests"
         ),
         .testTarget(
             name: "NacosRemoteTests",
@@ -116,7 +135,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NacosClientTests",
-            dependencies: ["NacosClient", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            dependencies: [
+                "NacosClient", "NacosGRPC", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit",
+            ],
             path: "Tests/NamingClientTests"
         ),
         .testTarget(
@@ -134,8 +155,8 @@ let package = Package(
         .testTarget(
             name: "NacosServerTests",
             dependencies: [
-                "NacosServer", "NacosHTTP", "NacosClient", "NacosDistro", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport",
-                "NacosTLS", "NacosTestKit", "nacos-server",
+                "NacosServer", "NacosHTTP", "NacosClient", "NacosDistro", "NacosGRPC", "NacosNaming", "NacosNamingAPI", "NacosRemote",
+                "NacosTransport", "NacosTLS", "NacosTestKit", "nacos-server",
             ],
             path: "Tests/ServerTests"
         ),

@@ -1,3 +1,4 @@
+import NacosGRPC
 import NacosNaming
 import NacosNamingAPI
 import NacosRemote
@@ -16,8 +17,11 @@ final class EmbeddedRegistry: Sendable {
         self.registry = NamingRegistry(configuration: NamingConfiguration(), connectionManager: self.manager, clock: clock, logger: logger)
         var handlers = NacosRequestHandlerRegistry()
         self.registry.install(into: &handlers)
+        // One port speaks both protocols: gRPC (the SDK's default, and every Nacos 2.x SDK's) and the native frames.
+        var configuration = NacosRpcServerConfiguration(kind: .sdk, address: .loopbackIPv4(port: port))
+        configuration.protocols = [NacosGRPCProtocol(), NacosNativeProtocol()]
         self.server = NacosRpcServer(
-            configuration: NacosRpcServerConfiguration(kind: .sdk, address: .loopbackIPv4(port: port)),
+            configuration: configuration,
             transport: NacosTCPTransport(group: .shared, logger: logger),
             handlers: handlers,
             payloads: .naming,

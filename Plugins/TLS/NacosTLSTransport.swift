@@ -22,6 +22,9 @@ public struct NacosTLSTransport: NacosStreamTransport {
     /// The TCP transport carrying the TLS layer.
     public let tcp: NacosTCPTransport
 
+    /// The TCP transport's limits and timeouts.
+    public var configuration: NacosTransportConfiguration { self.tcp.configuration }
+
     /// Creates a TLS transport, loading every certificate and key now.
     ///
     /// - Parameters:

@@ -1,3 +1,4 @@
+import NacosGRPC
 public import NacosRemote
 public import NacosTransport
 
@@ -9,8 +10,10 @@ public struct NamingClientConfiguration: Sendable {
     public var namespace: String
     /// The application name sent as label `AppName` and header `app`.
     public var appName: String
-    /// The remoting settings (timeouts, retries, back-off); its server list, labels, tenant and `app`
-    /// header are filled in from the fields above when the service is created.
+    /// The remoting settings (timeouts, retries, back-off, protocol); its server list, labels, tenant and
+    /// `app` header are filled in from the fields above when the service is created. Its protocol layer is
+    /// gRPC (`NacosGRPCProtocol`), so the SDK talks to Alibaba's Nacos servers as well as ours; set
+    /// `rpc.protocolLayer = NacosNativeProtocol()` for the native frames.
     public var rpc: NacosRpcClientConfiguration
     /// How often registrations and subscriptions lost with a connection are re-sent while connected (3 s).
     public var redoInterval: Duration = .seconds(3)
@@ -30,6 +33,7 @@ public struct NamingClientConfiguration: Sendable {
         self.namespace = namespace
         self.appName = appName
         self.rpc = NacosRpcClientConfiguration(name: "naming", serverAddresses: serverAddresses)
+        self.rpc.protocolLayer = NacosGRPCProtocol()
     }
 
     /// The RPC client configuration the service uses: `rpc` with the servers, labels

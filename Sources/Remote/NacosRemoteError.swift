@@ -30,6 +30,9 @@ public struct NacosRemoteError: Error, Sendable, Equatable, CustomStringConverti
         public static let connectionBusy = Code("connectionBusy")
         /// The client or server is not running (not started yet, reconnecting past the timeout, or shut down).
         public static let notRunning = Code("notRunning")
+        /// A server or client was configured in a way it cannot run (no protocol layer, a layer the
+        /// transport cannot carry); the message names what is wrong.
+        public static let invalidConfiguration = Code("invalidConfiguration")
         /// The peer answered with a response of a type other than the one expected.
         public static let unexpectedResponse = Code("unexpectedResponse")
 

@@ -2,6 +2,7 @@ public import NacosHTTP
 public import NacosNaming
 public import NacosRemote
 public import NacosDistro
+import NacosGRPC
 import NacosTLS
 public import NacosTransport
 import Synchronization
@@ -191,6 +192,9 @@ private struct Components: Sendable {
         )
         clientRpc.maxConnections = configuration.rpc.maxConnections
         clientRpc.tlsProtected = configuration.clientRpcTLS.enabled
+        clientRpc.protocols = configuration.rpc.clientProtocols.map {
+            Self.protocolLayer($0, maxMessageSize: configuration.rpc.clientMaxFrameLength, limits: configuration.rpc)
+        }
         let clientRpcServer = NacosRpcServer(
             configuration: clientRpc,
             transport: try ServerTransportFactory.make(
@@ -224,6 +228,12 @@ private struct Components: Sendable {
                 registry: registry,
                 connections: connections,
                 transport: clusterTransport,
+                linkProtocol: Self.protocolLayer(
+                    configuration.rpc.clusterLinkProtocol,
+                    maxMessageSize: configuration.rpc.clusterMaxFrameLength,
+                    limits: configuration.rpc,
+                    scheme: configuration.clusterRpcTLS.enabled ? "https" : "http"
+                ),
                 clock: clock,
                 logger: logger
             )
@@ -240,6 +250,9 @@ private struct Components: Sendable {
             address: try NacosSocketAddress(ipAddress: configuration.bindHost, port: ports.clusterRpc)
         )
         clusterRpc.tlsProtected = configuration.clusterRpcTLS.enabled
+        clusterRpc.protocols = configuration.rpc.clusterProtocols.map {
+            Self.protocolLayer($0, maxMessageSize: configuration.rpc.clusterMaxFrameLength, limits: configuration.rpc)
+        }
         let clusterRpcServer = NacosRpcServer(
             configuration: clusterRpc,
             transport: clusterTransport,
@@ -302,6 +315,28 @@ private struct Components: Sendable {
             udpPush: udpPush,
             cluster: cluster
         )
+    }
+
+    /// The protocol layer for `protocol`: gRPC with the configured HTTP/2 limits and message size, or the
+    /// native frames.
+    static func protocolLayer(
+        _ protocol: NacosServerRpcProtocol,
+        maxMessageSize: Int,
+        limits: NacosServerRpcLimits,
+        scheme: String = "http"
+    ) -> any NacosProtocolLayer {
+        switch `protocol` {
+        case .native:
+            return NacosNativeProtocol()
+        case .grpc:
+            var grpc = NacosGRPCConfiguration()
+            grpc.maxMessageSize = maxMessageSize
+            grpc.scheme = scheme
+            grpc.http2.maxConcurrentStreams = limits.grpcMaxConcurrentStreams
+            grpc.http2.initialStreamWindowSize = limits.grpcInitialWindowSize
+            grpc.http2.maxHeaderListSize = limits.grpcMaxHeaderListSize
+            return NacosGRPCProtocol(configuration: grpc)
+        }
     }
 
     /// The address peers and the loader report when none is configured: the bind address, or loopback

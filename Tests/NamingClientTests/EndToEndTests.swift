@@ -6,12 +6,14 @@ import NacosTestKit
 import NacosTransport
 import Testing
 
-/// The SDK against the real registry over TCP: register, query, subscribe, deregister, close, restart
+/// The SDK against the real registry over TCP, speaking gRPC and the native protocol from one body: register,
+/// query, subscribe, deregister, close, restart
 /// (reference §9 scenarios 16 and 18).
 @Suite("NamingService end to end")
 struct EndToEndTests {
-    @Test func registeredInstancesAreListedAndPushedToEverySubscriber() async throws {
-        try await withNamingTestScope { scope in
+    @Test(arguments: NamingTestProtocol.allCases)
+    func registeredInstancesAreListedAndPushedToEverySubscriber(rpcProtocol: NamingTestProtocol) async throws {
+        try await withNamingTestScope(rpcProtocol: rpcProtocol) { scope in
             let node = try await scope.startRegistry()
             let provider = try await scope.makeService(node)
             let first = try await scope.makeService(node)
@@ -53,8 +55,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test func shuttingDownTheProviderRemovesItsInstancesAndPushesTheChange() async throws {
-        try await withNamingTestScope { scope in
+    @Test(arguments: NamingTestProtocol.allCases)
+    func shuttingDownTheProviderRemovesItsInstancesAndPushesTheChange(rpcProtocol: NamingTestProtocol) async throws {
+        try await withNamingTestScope(rpcProtocol: rpcProtocol) { scope in
             let node = try await scope.startRegistry()
             let provider = try await scope.makeService(node)
             let consumer = try await scope.makeService(node)
@@ -75,8 +78,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test func redoRestoresRegistrationsAndSubscriptionsOnARestartedServer() async throws {
-        try await withNamingTestScope { scope in
+    @Test(arguments: NamingTestProtocol.allCases)
+    func redoRestoresRegistrationsAndSubscriptionsOnARestartedServer(rpcProtocol: NamingTestProtocol) async throws {
+        try await withNamingTestScope(rpcProtocol: rpcProtocol) { scope in
             let first = try await scope.startRegistry()
             let address = try first.address
             // A long redo interval: the restore must come from the redo run on `.connected`, not the timer.
@@ -115,8 +119,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test func registeringTheSameServiceTwiceKeepsOnlyTheLastInstance() async throws {
-        try await withNamingTestScope { scope in
+    @Test(arguments: NamingTestProtocol.allCases)
+    func registeringTheSameServiceTwiceKeepsOnlyTheLastInstance(rpcProtocol: NamingTestProtocol) async throws {
+        try await withNamingTestScope(rpcProtocol: rpcProtocol) { scope in
             let node = try await scope.startRegistry()
             let provider = try await scope.makeService(node)
             let service = UniqueName.next("light-beat")
@@ -134,8 +139,9 @@ struct EndToEndTests {
         }
     }
 
-    @Test func persistentInstancesUsePersistentInstanceRequestWithoutRedo() async throws {
-        try await withNamingTestScope { scope in
+    @Test(arguments: NamingTestProtocol.allCases)
+    func persistentInstancesUsePersistentInstanceRequestWithoutRedo(rpcProtocol: NamingTestProtocol) async throws {
+        try await withNamingTestScope(rpcProtocol: rpcProtocol) { scope in
             let node = try await scope.startRegistry()
             let provider = try await scope.makeService(node)
             let service = UniqueName.next("persistent")

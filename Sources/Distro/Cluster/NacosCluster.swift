@@ -35,6 +35,7 @@ public final class NacosCluster: Sendable {
     ///   - members: every member from `cluster.conf` or `nacos.member.list` (self is added when missing).
     ///   - mapper: the mapper the registry's responsibility check reads.
     ///   - transport: how peer links connect (the cluster RPC transport: TCP, TLS or in-memory).
+    ///   - linkProtocol: the protocol layer peer links speak (native frames or gRPC).
     ///   - resolve: a member address's cluster RPC socket address; by default its ip with port + 1001.
     ///   - decorateSender: wraps the links every cluster request goes through (tests drop or delay messages).
     public init(
@@ -47,6 +48,7 @@ public final class NacosCluster: Sendable {
         registry: NamingRegistry,
         connections: NacosConnectionManager,
         transport: any NacosTransport,
+        linkProtocol: any NacosProtocolLayer = NacosNativeProtocol(),
         resolve: @escaping @Sendable (String) -> NacosSocketAddress? = NacosCluster.defaultClusterAddress,
         decorateSender: (any ClusterRequestSender) -> any ClusterRequestSender = { $0 },
         clock: any NacosClock = NacosSystemClock(),
@@ -55,6 +57,7 @@ public final class NacosCluster: Sendable {
         var linkConfiguration = NacosSharedConnectionConfiguration()
         linkConfiguration.lazyConnect = true
         linkConfiguration.client.requestTimeout = distroConfiguration.syncTimeout
+        linkConfiguration.client.protocolLayer = linkProtocol
         let pool = NacosSharedConnectionPool(
             configuration: linkConfiguration,
             transport: transport,

@@ -1,19 +1,19 @@
 import NacosTransport
 import Synchronization
 
-/// One end of a native-protocol connection: encodes outbound payloads into frames, decodes inbound
-/// frames, and correlates responses with the requests this end sent.
+/// One end of a payload connection (any protocol layer): sends requests and responses as payloads, and
+/// correlates responses with the requests this end sent.
 ///
 /// Unary calls (`call`) are matched by the payload's `callId`; server pushes (`push`) by the body's
 /// `requestId` (docs/protocol.md, "Correlation"). Inbound requests go to `onRequest`; every pending
 /// request fails with `connectionClosed` when the connection closes. Both the server's connections and
 /// the client use it.
-internal final class RpcChannel: NacosConnectionHandler {
+internal final class RpcChannel: NacosPayloadConnectionHandler {
     /// What the owner does with inbound requests and with the close.
     struct Callbacks: Sendable {
         /// An inbound request payload, on the connection's event loop.
         var onRequest: @Sendable (RpcChannel, NacosPayload) -> Void
-        /// A frame that does not decode; the channel answers it when it can and keeps the connection.
+        /// A message that does not decode; the channel answers it when it can and keeps the connection.
         var onMalformedFrame: @Sendable (RpcChannel, NacosRemoteError) -> Void = { _, _ in }
         /// The connection closed.
         var onClose: @Sendable (RpcChannel, (any Error)?) -> Void = { _, _ in }
@@ -34,12 +34,10 @@ internal final class RpcChannel: NacosConnectionHandler {
         var callbacks: Callbacks?
     }
 
-    /// The transport connection underneath.
-    let connection: any NacosConnection
+    /// The payload connection underneath.
+    let connection: any NacosPayloadConnection
     /// The payload types this end knows.
     let registry: NacosPayloadRegistry
-    /// The frame codec.
-    let codec: NacosPayloadCodec
     /// The clock for timeouts and activity stamps.
     let clock: any NacosClock
     private let state = Mutex(State())
@@ -47,10 +45,9 @@ internal final class RpcChannel: NacosConnectionHandler {
     private let traced = Atomic<Bool>(false)
     private let logger: NacosLogger
 
-    init(connection: any NacosConnection, registry: NacosPayloadRegistry, codec: NacosPayloadCodec, clock: any NacosClock, logger: NacosLogger) {
+    init(connection: any NacosPayloadConnection, registry: NacosPayloadRegistry, clock: any NacosClock, logger: NacosLogger) {
         self.connection = connection
         self.registry = registry
-        self.codec = codec
         self.clock = clock
         self.logger = logger
         self.lastReadMillis = Atomic(clock.nowMillis())
@@ -83,8 +80,8 @@ internal final class RpcChannel: NacosConnectionHandler {
             if state.nextCallId == 0 { state.nextCallId = 1 }
             return state.nextCallId
         }
-        let frame = try self.encode(NacosPayload.request(request, callId: callId, clientIp: clientIp))
-        return try await self.await(key: .call(callId), frame: frame, timeout: timeout, describing: request.typeName)
+        let payload = try self.traced(NacosPayload.request(request, callId: callId, clientIp: clientIp))
+        return try await self.await(key: .call(callId), payload: payload, timeout: timeout, describing: request.typeName)
     }
 
     /// Sends a server push (`request.requestId` must be set) and waits for the response carrying that
@@ -96,8 +93,8 @@ internal final class RpcChannel: NacosConnectionHandler {
         guard self.connection.isWritable else {
             throw NacosRemoteError(.connectionBusy, "connection \(self.connection.id) is not writable; \(request.typeName) not sent")
         }
-        let frame = try self.encode(NacosPayload.request(request))
-        return try await self.await(key: .push(requestId), frame: frame, timeout: timeout, describing: request.typeName)
+        let payload = try self.traced(NacosPayload.request(request))
+        return try await self.await(key: .push(requestId), payload: payload, timeout: timeout, describing: request.typeName)
     }
 
     /// Sends a request that expects no response (ConnectionSetupRequest, SetupAckRequest, fire-and-forget
@@ -106,7 +103,7 @@ internal final class RpcChannel: NacosConnectionHandler {
         guard self.connection.isWritable else {
             throw NacosRemoteError(.connectionBusy, "connection \(self.connection.id) is not writable; \(request.typeName) not sent")
         }
-        try self.sendFrame(self.encode(NacosPayload.request(request, clientIp: clientIp)), completion: nil)
+        try self.send(self.traced(NacosPayload.request(request, clientIp: clientIp)), completion: nil)
     }
 
     /// Sends `response` answering call `callId` (0 for an answer to a push).
@@ -114,7 +111,7 @@ internal final class RpcChannel: NacosConnectionHandler {
         do {
             let logger = self.logger
             let connectionId = self.connection.id
-            try self.sendFrame(self.encode(NacosPayload.response(response, callId: callId))) { result in
+            try self.send(self.traced(NacosPayload.response(response, callId: callId))) { result in
                 if case .failure(let error) = result {
                     logger.warning("cannot send \(response.typeName) on connection \(connectionId): \(error)")
                 }
@@ -129,23 +126,24 @@ internal final class RpcChannel: NacosConnectionHandler {
         case push(String)
     }
 
-    private func encode(_ payload: NacosPayload) throws(NacosRemoteError) -> NacosByteBuffer {
+    /// Logs an outbound payload when the connection is traced, and returns it.
+    private func traced(_ payload: NacosPayload) -> NacosPayload {
         if self.isTraced {
             self.logger.info("[traced] send \(payload.kind) \(payload.type) callId=\(payload.callId) on \(self.connection.id): \(Self.text(payload.body))")
         }
-        return try self.codec.encode(payload)
+        return payload
     }
 
     private static func text(_ body: NacosByteBuffer) -> String {
         body.getString(at: body.readerIndex, length: body.readableBytes) ?? "<\(body.readableBytes) bytes>"
     }
 
-    private func sendFrame(_ frame: NacosByteBuffer, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) throws {
+    private func send(_ payload: NacosPayload, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) throws {
         if let error = self.state.withLock({ $0.closedError }) { throw error }
-        self.connection.send(frame, completion: completion)
+        try self.connection.send(payload, completion: completion)
     }
 
-    private func await(key: Key, frame: NacosByteBuffer, timeout: Duration, describing typeName: String) async throws -> any NacosResponse {
+    private func await(key: Key, payload: NacosPayload, timeout: Duration, describing typeName: String) async throws -> any NacosResponse {
         try await withCheckedThrowingContinuation { (continuation: Continuation) in
             let closed = self.state.withLock { state -> NacosRemoteError? in
                 if let error = state.closedError { return error }
@@ -174,10 +172,14 @@ internal final class RpcChannel: NacosConnectionHandler {
                 return true
             }
             if !stillPending { timer.cancel() }
-            self.connection.send(frame) { [weak self] result in
-                if case .failure(let error) = result {
-                    self?.complete(key, with: .failure(NacosRemoteError(.connectionClosed, "\(typeName) not sent: \(error)")))
+            do {
+                try self.connection.send(payload) { [weak self] result in
+                    if case .failure(let error) = result {
+                        self?.complete(key, with: .failure(NacosRemoteError(.connectionClosed, "\(typeName) not sent: \(error)")))
+                    }
                 }
+            } catch {
+                self.complete(key, with: .failure(error))
             }
         }
     }
@@ -196,15 +198,8 @@ internal final class RpcChannel: NacosConnectionHandler {
 
     // MARK: - Inbound
 
-    func connection(_ connection: any NacosConnection, didReceive frame: NacosByteBuffer) {
+    func connection(_ connection: any NacosPayloadConnection, didReceive payload: NacosPayload) {
         self.lastReadMillis.store(self.clock.nowMillis(), ordering: .relaxed)
-        let payload: NacosPayload
-        do {
-            payload = try self.codec.decode(frame)
-        } catch {
-            self.answerMalformed(frame, error: error)
-            return
-        }
         if self.isTraced {
             self.logger.info("[traced] receive \(payload.kind) \(payload.type) callId=\(payload.callId) on \(connection.id): \(Self.text(payload.body))")
         }
@@ -234,23 +229,30 @@ internal final class RpcChannel: NacosConnectionHandler {
         self.complete(.push(requestId), with: result)
     }
 
-    /// Answers a request frame that does not decode with `ErrorResponse(502)` when its call id can be read,
-    /// so the caller fails fast instead of timing out; the connection stays open.
-    private func answerMalformed(_ frame: NacosByteBuffer, error: NacosRemoteError) {
-        self.logger.warning("malformed frame on connection \(self.connection.id): \(error)")
+    /// A message that does not decode: a request is answered with `ErrorResponse(502)` when its call id is
+    /// known, so the caller fails fast instead of timing out, and a response fails its call; the
+    /// connection stays open.
+    func connection(
+        _ connection: any NacosPayloadConnection,
+        didReceiveUndecodable error: NacosRemoteError,
+        kind: NacosPayload.Kind?,
+        callId: UInt64
+    ) {
+        self.lastReadMillis.store(self.clock.nowMillis(), ordering: .relaxed)
+        self.logger.warning("malformed frame on connection \(connection.id): \(error)")
         self.state.withLock { $0.callbacks }?.onMalformedFrame(self, error)
-        let base = frame.readerIndex
-        guard frame.readableBytes >= 10,
-            frame.getInteger(at: base, as: UInt8.self) == NacosPayloadCodec.version,
-            frame.getInteger(at: base + 1, as: UInt8.self) == NacosPayload.Kind.request.rawValue,
-            let callId = frame.getInteger(at: base + 2, as: UInt64.self), callId != 0
-        else { return }
-        self.respond(ErrorResponse.build(code: .badGateway, message: "malformed frame: \(error.message)"), callId: callId)
+        guard callId != 0 else { return }
+        switch kind {
+        case .request:
+            self.respond(ErrorResponse.build(code: .badGateway, message: "malformed frame: \(error.message)"), callId: callId)
+        case .response:
+            self.complete(.call(callId), with: .failure(error))
+        case nil:
+            break
+        }
     }
 
-    func connection(_ connection: any NacosConnection, writabilityChanged isWritable: Bool) {}
-
-    func connectionClosed(_ connection: any NacosConnection, error: (any Error)?) {
+    func connectionClosed(_ connection: any NacosPayloadConnection, error: (any Error)?) {
         self.failAll(NacosRemoteError(.connectionClosed, "connection \(connection.id) closed" + (error.map { ": \($0)" } ?? "")))
         self.state.withLock { $0.callbacks }?.onClose(self, error)
     }

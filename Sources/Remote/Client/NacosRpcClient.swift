@@ -42,7 +42,6 @@ public final class NacosRpcClient: Sendable {
     public let configuration: NacosRpcClientConfiguration
     private let transport: any NacosTransport
     private let payloads: NacosPayloadRegistry
-    private let codec: NacosPayloadCodec
     private let clock: any NacosClock
     private let logger: NacosLogger
     private let state: Mutex<State>
@@ -63,7 +62,6 @@ public final class NacosRpcClient: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.payloads = payloads
-        self.codec = NacosPayloadCodec(maxHeaderCount: configuration.maxHeaderCount)
         self.clock = clock
         self.logger = logger
         self.state = Mutex(State(serverCursor: Int.random(in: 0..<configuration.serverAddresses.count)))
@@ -246,8 +244,14 @@ public final class NacosRpcClient: Sendable {
     /// Connects to `server` and runs the handshake: ServerCheck, ConnectionSetup, and the wait for
     /// SetupAck when the server negotiates abilities.
     private func establish(to server: NacosSocketAddress) async throws -> ClientSession {
-        let connection = try await self.transport.connect(to: server, timeout: self.configuration.connectTimeout)
-        let channel = RpcChannel(connection: connection, registry: self.payloads, codec: self.codec, clock: self.clock, logger: self.logger)
+        let connection = try await self.configuration.protocolLayer.connect(
+            over: self.transport,
+            to: server,
+            timeout: self.configuration.connectTimeout,
+            options: NacosProtocolOptions(maxHeaderCount: self.configuration.maxHeaderCount),
+            logger: self.logger
+        )
+        let channel = RpcChannel(connection: connection, registry: self.payloads, clock: self.clock, logger: self.logger)
         let clientIp = self.configuration.clientIp ?? connection.localAddress?.host ?? ""
         let session = ClientSession(server: server, channel: channel, clientIp: clientIp)
         channel.start(

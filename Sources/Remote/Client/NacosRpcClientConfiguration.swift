@@ -48,6 +48,9 @@ public struct NacosRpcClientConfiguration: Sendable {
     public var serverPortOffset = 1000
     /// The most headers a frame may carry.
     public var maxHeaderCount = 256
+    /// The protocol layer spoken to the servers: the native frames (the default of this module) or gRPC
+    /// (`NacosGRPCProtocol` in the NacosGRPC module, which the Swift SDK uses by default).
+    public var protocolLayer: any NacosProtocolLayer = NacosNativeProtocol()
 
     /// Creates a configuration for the given servers.
     public init(name: String = "nacos-rpc-client", serverAddresses: [NacosSocketAddress]) {

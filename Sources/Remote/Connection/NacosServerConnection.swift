@@ -1,4 +1,4 @@
-public import NacosTransport
+import NacosTransport
 import Synchronization
 
 /// A client's connection as the server sees it: its `NacosConnectionMeta`, and requests the server
@@ -22,8 +22,8 @@ public final class NacosServerConnection: Sendable, CustomStringConvertible {
     /// A snapshot of the connection's meta.
     public var meta: NacosConnectionMeta { self.metaState.withLock { $0 } }
 
-    /// The transport connection underneath.
-    public var transportConnection: any NacosConnection { self.channel.connection }
+    /// The payload connection underneath (native frames or gRPC).
+    public var transportConnection: any NacosPayloadConnection { self.channel.connection }
 
     /// Whether the transport connection is still open.
     public var isConnected: Bool { self.channel.connection.isOpen && !self.channel.isClosed }

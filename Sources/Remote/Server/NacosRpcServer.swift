@@ -50,7 +50,6 @@ public final class NacosRpcServer: Sendable {
     private let transport: any NacosTransport
     private let handlers: NacosRequestHandlerRegistry
     private let payloads: NacosPayloadRegistry
-    private let codec: NacosPayloadCodec
     private let clock: any NacosClock
     private let logger: NacosLogger
     private let state: Mutex<State>
@@ -86,7 +85,6 @@ public final class NacosRpcServer: Sendable {
         self.unknownSlot = metrics.unknownSlot
         self.state = Mutex(State(metrics: metrics))
         self.payloads = payloads
-        self.codec = NacosPayloadCodec(maxHeaderCount: configuration.maxHeaderCount)
         self.connectionManager = connectionManager
         self.clock = clock
         self.logger = logger
@@ -110,14 +108,12 @@ public final class NacosRpcServer: Sendable {
     }
 
     /// Starts listening; requests get error 300 until `markStarted()`.
+    ///
+    /// - Throws: `NacosRemoteError(.notRunning)` when already bound, a transport error when the address
+    ///   cannot be bound, and `invalidConfiguration` when no protocol is configured or a protocol other
+    ///   than the native one is asked of a transport without raw streams.
     public func bind() async throws {
-        let listener = try await self.transport.listen(on: self.configuration.address) { [weak self] connection in
-            guard let self else {
-                connection.close(flush: false)
-                return
-            }
-            self.accept(connection)
-        }
+        let listener = try await self.listen()
         let accepted = self.state.withLock { state -> Bool in
             guard state.status == .initialized else { return false }
             state.listener = listener
@@ -214,11 +210,47 @@ public final class NacosRpcServer: Sendable {
 
     // MARK: - Accept
 
-    private func accept(_ connection: any NacosConnection) {
+    /// Listens with the configured protocol layers: a lone native layer uses the transport's framed
+    /// `listen` (any transport), anything else its raw streams, behind a first-bytes router when the port
+    /// serves more than one layer.
+    private func listen() async throws -> any NacosListener {
+        let protocols = self.configuration.protocols
+        let options = NacosProtocolOptions(maxHeaderCount: self.configuration.maxHeaderCount)
+        guard let first = protocols.first else {
+            throw NacosRemoteError(.invalidConfiguration, "the \(self.configuration.kind) RPC server has no protocol layer")
+        }
+        guard let streams = self.transport as? any NacosStreamTransport else {
+            guard protocols.count == 1, first is NacosNativeProtocol else {
+                throw NacosRemoteError(.invalidConfiguration, "protocol \(first.name) needs a transport with raw streams (TCP, TLS, in-memory)")
+            }
+            return try await self.transport.listen(on: self.configuration.address) { [weak self] connection in
+                guard let self else { return connection.close(flush: false) }
+                self.accept(NacosNativeProtocol.wrap(connection, options: options))
+            }
+        }
+        let logger = self.logger
+        let timeout = self.configuration.protocolDetectionTimeout
+        let accept: @Sendable (any NacosPayloadConnection) -> Void = { [weak self] connection in
+            guard let self else { return connection.close(flush: false) }
+            self.accept(connection)
+        }
+        return try await streams.listenStreams(on: self.configuration.address) { loop in
+            func handler(for layer: any NacosProtocolLayer) -> any NacosStreamHandler {
+                layer.makeServerHandler(transport: streams, eventLoop: loop, options: options, logger: logger, onConnection: accept)
+            }
+            guard protocols.count > 1 else { return handler(for: first) }
+            let candidates = protocols.map { layer in
+                NacosProtocolSniffingHandler.Candidate(name: layer.name, detect: layer.detect) { handler(for: layer) }
+            }
+            return NacosProtocolSniffingHandler(candidates: candidates, detectionTimeout: timeout, logger: logger)
+        }
+    }
+
+    private func accept(_ connection: any NacosPayloadConnection) {
         let remote = connection.remoteAddress
         let port = (remote?.port ?? 0) > 0 ? remote!.port : Int(truncatingIfNeeded: connection.id)
         let connectionId = "\(self.clock.nowMillis())_\(remote?.host ?? "unknown")_\(port)"
-        let channel = RpcChannel(connection: connection, registry: self.payloads, codec: self.codec, clock: self.clock, logger: self.logger)
+        let channel = RpcChannel(connection: connection, registry: self.payloads, clock: self.clock, logger: self.logger)
         let context = ServerConnectionContext(connectionId: connectionId, channel: channel)
         let admitted = self.state.withLock { state -> Bool in
             guard state.status != .stopped, state.status != .stopping, state.contexts.count < self.configuration.maxConnections else {
@@ -437,6 +469,7 @@ public final class NacosRpcServer: Sendable {
         }
         let transport = context.channel.connection
         let meta = NacosConnectionMeta(
+            connectType: transport.protocolName,
             connectionId: context.connectionId,
             clientIp: payload.clientIp,
             remoteIp: transport.remoteAddress?.host ?? "",

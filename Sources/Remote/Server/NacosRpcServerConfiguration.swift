@@ -28,6 +28,11 @@ public struct NacosRpcServerConfiguration: Sendable {
     public var heartbeat: Duration?
     /// Whether the transport is TLS (recorded in each connection's meta).
     public var tlsProtected = false
+    /// The protocol layers the port serves; with more than one, each accepted stream goes to the first
+    /// layer that recognizes its first bytes (the native frames by default; the node adds gRPC).
+    public var protocols: [any NacosProtocolLayer] = [NacosNativeProtocol()]
+    /// How long an accepted stream may take to send enough bytes to tell its protocol (10 s).
+    public var protocolDetectionTimeout: Duration = .seconds(10)
 
     /// Creates a configuration for a server of `kind` listening on `address`.
     public init(kind: Kind = .sdk, address: NacosSocketAddress) {

@@ -30,6 +30,40 @@ extension NacosServerConfigurationKey {
             "The largest frame the cluster RPC port and the links to other members accept (Nacos: 10 MiB; a Distro snapshot is one frame, about 31 MB per 100k instances).",
             \.rpc.clusterMaxFrameLength
         ),
+        Self.protocols(
+            "nacos.remote.server.rpc.sdk.protocols",
+            "The protocols the client RPC port serves, told apart by each connection's first bytes: grpc (every Nacos 2.x SDK), native, or both.",
+            \.rpc.clientProtocols
+        ),
+        Self.protocols(
+            "nacos.remote.server.rpc.cluster.protocols",
+            "The protocols the cluster RPC port serves: grpc, native, or both.",
+            \.rpc.clusterProtocols
+        ),
+        Self(
+            "nacos.remote.client.cluster.protocol", type: .enumeration(NacosServerRpcProtocol.allCases.map(\.rawValue)), section: .remote,
+            nacos: false,
+            "The protocol of the links this node opens to the other members' cluster ports.",
+            expectation: "one of grpc, native",
+            path: \.rpc.clusterLinkProtocol,
+            parse: { NacosServerRpcProtocol(rawValue: ConfigurationValueParser.enumeration($0, of: NacosServerRpcProtocol.allCases.map(\.rawValue)) ?? "") },
+            render: { $0.rawValue }
+        ),
+        Self.int(
+            "nacos.remote.server.grpc.max-concurrent-streams", .remote, nacos: false, range: 1...Int(Int32.max),
+            "The most concurrent HTTP/2 streams one gRPC connection may open (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused with REFUSED_STREAM.",
+            \.rpc.grpcMaxConcurrentStreams
+        ),
+        Self.bytes(
+            "nacos.remote.server.grpc.initial-window-size", .remote, nacos: false, range: 65_535...Int(Int32.max),
+            "The HTTP/2 flow-control window of each gRPC stream (SETTINGS_INITIAL_WINDOW_SIZE).",
+            \.rpc.grpcInitialWindowSize
+        ),
+        Self.bytes(
+            "nacos.remote.server.grpc.max-header-list-size", .remote, nacos: false, range: 1024...Int(Int32.max),
+            "The largest HTTP/2 header list a gRPC peer may send (SETTINGS_MAX_HEADER_LIST_SIZE); a larger one refuses its stream.",
+            \.rpc.grpcMaxHeaderListSize
+        ),
         Self.int(
             "nacos.remote.server.max-connections", .remote, nacos: false, range: 1...Int.max,
             "The most connections each RPC port keeps open; more are closed as soon as they are accepted.",
@@ -94,6 +128,27 @@ extension NacosServerConfigurationKey {
             render: { $0.isEmpty ? "(empty)" : $0.joined(separator: ",") }
         ),
     ]
+
+    /// A list of protocol layers: `grpc`, `native`, or both, at least one, each once.
+    private static func protocols(
+        _ name: String,
+        _ meaning: String,
+        _ path: any WritableKeyPath<NacosServerConfiguration, [NacosServerRpcProtocol]> & Sendable
+    ) -> Self {
+        Self(
+            name, type: .list, section: .remote, nacos: false, meaning,
+            defaultValue: "grpc,native",
+            expectation: "a comma-separated list of grpc and native (at least one)",
+            path: path,
+            parse: { text in
+                let items = ConfigurationValueParser.list(text).map { $0.lowercased() }
+                let protocols = items.compactMap(NacosServerRpcProtocol.init(rawValue:))
+                guard !protocols.isEmpty, protocols.count == items.count, Set(protocols).count == protocols.count else { return nil }
+                return protocols
+            },
+            render: { $0.map(\.rawValue).joined(separator: ",") }
+        )
+    }
 
     /// What a frame limit looks like.
     private static var frameLengthExpectation: String {

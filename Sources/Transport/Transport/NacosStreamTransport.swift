@@ -4,6 +4,9 @@
 /// The stream is the same one the frame layer sits on: below it the transport's stream layer (TLS, TLS-or-
 /// plaintext sniffing) still runs, so an HTTP server over `NacosTLSTransport` speaks HTTPS.
 public protocol NacosStreamTransport: NacosTransport {
+    /// The limits and timeouts of this transport's streams and frames.
+    var configuration: NacosTransportConfiguration { get }
+
     /// Starts accepting streams on `address`; `makeHandler` is called once per accepted stream with the loop
     /// that will own it, and the handler it returns receives that stream's events.
     func listenStreams(
@@ -21,4 +24,22 @@ public protocol NacosStreamTransport: NacosTransport {
         timeout: Duration?,
         makeHandler: (NacosEventLoop) -> any NacosStreamHandler
     ) throws
+}
+
+extension NacosStreamTransport {
+    /// A handler that turns the stream it is installed on into a framed `NacosConnection` with this
+    /// transport's limits, as `listen` does for every accepted stream (`eventLoop` is the stream's loop); `onEstablished` runs once, on the
+    /// stream's loop, when the stream becomes active (or fails before that).
+    ///
+    /// A protocol router (`NacosProtocolSniffingHandler`) uses it to hand a stream that turned out to
+    /// speak the native frames to the frame layer.
+    public func makeFramedHandler(
+        eventLoop: NacosEventLoop,
+        logger: NacosLogger,
+        onEstablished: @escaping (Result<any NacosConnection, any Error>) -> Void
+    ) -> any NacosStreamHandler {
+        FramedConnection(eventLoop: eventLoop, configuration: self.configuration, logger: logger) { result in
+            onEstablished(result.map { $0 as any NacosConnection })
+        }
+    }
 }

@@ -187,6 +187,8 @@ final class ClusterTestScope: Sendable {
         var configuration = NamingClientConfiguration(serverAddresses: [.inMemory("sdk-\(node.address)")], appName: "distro-test")
         configuration.redoInterval = .milliseconds(100)
         configuration.rpc.reconnectBackoffUnit = .milliseconds(10)
+        // The in-memory nodes serve the native protocol only (gRPC is covered by the SDK and process suites).
+        configuration.rpc.protocolLayer = NacosNativeProtocol()
         let service = try NamingService(
             configuration: configuration,
             transport: self.transport,

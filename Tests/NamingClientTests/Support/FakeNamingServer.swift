@@ -61,6 +61,7 @@ final class FakeNamingServer: Sendable {
         }
         var configuration = NacosRpcServerConfiguration(kind: .sdk, address: address)
         configuration.overThresholdResponseDelay = .zero
+        configuration.protocols = NamingTestProtocol.serverLayers
         self.manager = manager
         self.server = NacosRpcServer(
             configuration: configuration,

@@ -1,4 +1,5 @@
 import NacosClient
+import NacosGRPC
 import NacosNaming
 import NacosNamingAPI
 import NacosRemote
@@ -47,6 +48,27 @@ final class RegistryNode: Sendable {
     }
 }
 
+// MARK: - Protocol
+
+/// The protocol layer a test's naming services speak; every registry serves both.
+enum NamingTestProtocol: String, CaseIterable, Sendable, CustomStringConvertible {
+    case grpc
+    case native
+
+    var description: String { self.rawValue }
+
+    /// The client's protocol layer.
+    var layer: any NacosProtocolLayer {
+        switch self {
+        case .grpc: NacosGRPCProtocol()
+        case .native: NacosNativeProtocol()
+        }
+    }
+
+    /// What a test server serves: gRPC and native on one port.
+    static let serverLayers: [any NacosProtocolLayer] = [NacosGRPCProtocol(), NacosNativeProtocol()]
+}
+
 // MARK: - Scope
 
 /// The event loops, registries and naming services of one test, torn down together by `withNamingTestScope`.
@@ -54,10 +76,13 @@ final class NamingTestScope: Sendable {
     let group: NacosEventLoopGroup
     let transport: NacosTCPTransport
     let logger: NacosLogger
+    /// The protocol the scope's naming services speak.
+    let rpcProtocol: NamingTestProtocol
     private let nodes = Mutex<[RegistryNode]>([])
     private let services = Mutex<[NamingService]>([])
 
-    init(threads: Int, logger: NacosLogger) throws {
+    init(threads: Int, logger: NacosLogger, rpcProtocol: NamingTestProtocol) throws {
+        self.rpcProtocol = rpcProtocol
         self.group = try NacosEventLoopGroup(numberOfThreads: threads, logger: .disabled())
         self.transport = NacosTCPTransport(group: self.group, logger: .disabled())
         self.logger = logger
@@ -86,8 +111,10 @@ final class NamingTestScope: Sendable {
         let registry = NamingRegistry(configuration: configuration, connectionManager: manager, clock: systemClock, logger: .disabled())
         var handlers = NacosRequestHandlerRegistry()
         registry.install(into: &handlers)
+        var serverConfiguration = NacosRpcServerConfiguration(kind: .sdk, address: address)
+        serverConfiguration.protocols = NamingTestProtocol.serverLayers
         let server = NacosRpcServer(
-            configuration: NacosRpcServerConfiguration(kind: .sdk, address: address),
+            configuration: serverConfiguration,
             transport: self.transport,
             handlers: handlers,
             payloads: .naming,
@@ -119,6 +146,7 @@ final class NamingTestScope: Sendable {
         configuration.rpc.serverCheckTimeout = .seconds(2)
         configuration.rpc.setupAckTimeout = .seconds(2)
         configuration.rpc.requestTimeout = .seconds(3)
+        configuration.rpc.protocolLayer = self.rpcProtocol.layer
         return configuration
     }
 
@@ -158,13 +186,15 @@ final class NamingTestScope: Sendable {
     }
 }
 
-/// Runs `body` with a fresh `NamingTestScope`, tearing it down afterwards, also when `body` throws.
+/// Runs `body` with a fresh `NamingTestScope` whose services speak `rpcProtocol` (gRPC, the SDK's default),
+/// tearing it down afterwards, also when `body` throws.
 func withNamingTestScope<R>(
     threads: Int = 2,
     logger: NacosLogger = .disabled(),
+    rpcProtocol: NamingTestProtocol = .grpc,
     _ body: (NamingTestScope) async throws -> R
 ) async throws -> R {
-    let scope = try NamingTestScope(threads: threads, logger: logger)
+    let scope = try NamingTestScope(threads: threads, logger: logger, rpcProtocol: rpcProtocol)
     do {
         let result = try await body(scope)
         await scope.tearDown()
