@@ -73,8 +73,8 @@ let package = Package(
         .target(
             name: "NacosServer",
             dependencies: [
-                "NacosTransport", "NacosTLS", "NacosRemote", "NacosGRPC", "NacosNamingAPI", "NacosNaming", "NacosDistro",
-                "NacosHTTP",
+                "NacosTransport", "NacosTLS", "NacosRemote", "NacosHTTP2", "NacosGRPC", "NacosNamingAPI", "NacosNaming",
+                "NacosDistro", "NacosHTTP",
             ],
             path: "Sources/Server"
         ),

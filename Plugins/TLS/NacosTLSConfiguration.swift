@@ -13,6 +13,7 @@ public import NacosTransport
 /// )
 /// tls.trustRoots = .file("/etc/nacos/ca.pem")
 /// tls.requireClientCertificate = true
+/// tls.applicationProtocols = ["h2"]  // gRPC clients (grpc-java, tonic) insist on ALPN `h2`
 /// ```
 ///
 /// Nothing is read from disk until `validate()` runs or a transport or layer is built from the
@@ -87,6 +88,20 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
     public var cipherList: String?
     /// The TLS 1.3 cipher suites in OpenSSL syntax (`TLS_AES_256_GCM_SHA384:…`); `nil` keeps the defaults.
     public var cipherSuites: String?
+    /// The application protocols (ALPN, RFC 7301) this side speaks, most preferred first; empty (the default)
+    /// turns ALPN off.
+    ///
+    /// A client offers them in its ClientHello. A server selects the first of its own list that the client
+    /// offered (the server's order wins, whatever the client's). When the client offers none of them, or no
+    /// ALPN at all, the server does **not** fail the handshake (RFC 7301 allows a `no_application_protocol`
+    /// alert): it proceeds without an application protocol, as most servers do, and the layer above sees
+    /// `negotiatedApplicationProtocol == nil` and decides. A client whose server selects a protocol it did not
+    /// offer fails the handshake with `.tlsHandshakeFailed`.
+    ///
+    /// The result is `NacosStreamOutput.negotiatedApplicationProtocol` of the stream the layer above sees.
+    /// Each name must be 1 to 255 bytes of UTF-8, and the list at most 65,535 bytes on the wire (each name
+    /// plus a length byte).
+    public var applicationProtocols: [String]
 
     /// Creates a configuration; every parameter has the default described on its property.
     public init(
@@ -99,7 +114,8 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
         minimumTLSVersion: ProtocolVersion = .tlsv12,
         handshakeTimeout: Duration = .seconds(10),
         cipherList: String? = nil,
-        cipherSuites: String? = nil
+        cipherSuites: String? = nil,
+        applicationProtocols: [String] = []
     ) {
         self.certificateChain = certificateChain
         self.privateKey = privateKey
@@ -111,6 +127,7 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
         self.handshakeTimeout = handshakeTimeout
         self.cipherList = cipherList
         self.cipherSuites = cipherSuites
+        self.applicationProtocols = applicationProtocols
     }
 
     /// A server configuration presenting `certificateChain` and `privateKey`.
@@ -132,7 +149,8 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
     ///
     /// - Throws: `NacosTransportError` with code `.invalidConfiguration` and a message naming what is wrong: a
     ///   missing or unreadable file, PEM that does not parse, a key that does not match the certificate,
-    ///   an option that needs another one, or a cipher list OpenSSL rejects.
+    ///   an option that needs another one, a cipher list OpenSSL rejects, or an application protocol name that is
+    ///   empty or too long.
     public func validate() throws(NacosTransportError) {
         if self.canServe {
             _ = try TLSContext(configuration: self, side: .server)

@@ -31,6 +31,11 @@ internal final class TLSContext: @unchecked Sendable {
     let configuration: NacosTLSConfiguration
     /// The side the context was built for.
     let side: Side
+    /// The ALPN names (offered by a client, selected from by a server), or `nil` when ALPN is off.
+    ///
+    /// A server's `SSL_CTX` points at this object from its select callback, so it must live exactly as long
+    /// as the `SSL_CTX`: stored properties are released after `deinit` has freed it.
+    let applicationProtocols: TLSApplicationProtocols?
 
     /// Builds and fully configures the context.
     ///
@@ -38,12 +43,23 @@ internal final class TLSContext: @unchecked Sendable {
     ///   - configuration: what to load and how to verify peers.
     ///   - side: whether connections from this context accept or initiate handshakes.
     ///   - legacyProtocolRange: tests only; allows versions below TLS 1.2 and lowers OpenSSL's security level.
+    ///   - selectsUnofferedApplicationProtocol: tests only; a server that selects its first application protocol
+    ///     whatever the client offered, to play a misbehaving peer.
     /// - Throws: `NacosTransportError(.invalidConfiguration)` naming the field that is wrong, with OpenSSL's reasons.
     init(
         configuration: NacosTLSConfiguration,
         side: Side,
-        legacyProtocolRange: LegacyProtocolRange? = nil
+        legacyProtocolRange: LegacyProtocolRange? = nil,
+        selectsUnofferedApplicationProtocol: Bool = false
     ) throws(NacosTransportError) {
+        // Encoded before the SSL_CTX exists, so that a bad name throws with nothing to free.
+        self.applicationProtocols =
+            configuration.applicationProtocols.isEmpty
+            ? nil
+            : try TLSApplicationProtocols(
+                names: configuration.applicationProtocols,
+                ignoresClientOffer: selectsUnofferedApplicationProtocol
+            )
         OpenSSLErrorQueue.clear()
         let method = side == .server ? TLS_server_method() : TLS_client_method()
         guard let context = SSL_CTX_new(method) else {
@@ -76,6 +92,7 @@ internal final class TLSContext: @unchecked Sendable {
         try self.configureCiphers()
         try self.configureIdentity()
         try self.configureVerification()
+        try self.configureApplicationProtocols()
 
         if self.side == .server {
             // No session resumption: no server cache and no TLS 1.3 tickets after the handshake.
@@ -203,6 +220,23 @@ internal final class TLSContext: @unchecked Sendable {
             }
         }
         SSL_CTX_set_verify(self.sslContext, mode, nil)
+    }
+
+    private func configureApplicationProtocols() throws(NacosTransportError) {
+        guard let protocols = self.applicationProtocols else { return }
+        switch self.side {
+        case .server:
+            protocols.installSelectCallback(on: self.sslContext)
+        case .client:
+            // Unlike most of OpenSSL, SSL_CTX_set_alpn_protos returns 0 on success.
+            let wire = protocols.wireFormat
+            guard SSL_CTX_set_alpn_protos(self.sslContext, wire.baseAddress, UInt32(wire.count)) == 0 else {
+                throw OpenSSLErrorQueue.error(
+                    .invalidConfiguration,
+                    "invalid TLS configuration: applicationProtocols \(protocols.names) cannot be offered"
+                )
+            }
+        }
     }
 
     // MARK: - PEM loading

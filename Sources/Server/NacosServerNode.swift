@@ -3,6 +3,7 @@ public import NacosNaming
 public import NacosRemote
 public import NacosDistro
 import NacosGRPC
+import NacosHTTP2
 import NacosTLS
 public import NacosTransport
 import Synchronization

@@ -111,7 +111,7 @@ struct GRPCRpcEndToEndTests {
                 SubscribeServiceRequest(namespace: "public", serviceName: "orders", groupName: NamingDefaults.group, subscribe: true),
                 expecting: SubscribeServiceResponse.self
             )
-            #expect(subscribed.serviceInfo?.hosts.isEmpty == true)
+            #expect(subscribed.serviceInfo?.hosts?.isEmpty == true)
 
             let instance = Instance(ip: "10.0.0.7", port: 8080, metadata: ["zone": "a"])
             let registered = try await provider.request(
@@ -121,13 +121,13 @@ struct GRPCRpcEndToEndTests {
             #expect(registered.success)
             #expect(server.instances("orders").map(\.ip) == ["10.0.0.7"])
             try await waitUntil(timeout: .seconds(10), "a push with the instance") {
-                pushes.withLock { $0.last?.hosts.map(\.ip) == ["10.0.0.7"] }
+                pushes.withLock { $0.last?.hosts?.map(\.ip) == ["10.0.0.7"] }
             }
             #expect(pushes.withLock { $0.last?.name } == "orders", "the bare service name on gRPC")
 
             provider.shutdown()
             try await waitUntil(timeout: .seconds(10), "a push without it after the provider's connection closed") {
-                pushes.withLock { $0.last?.hosts.isEmpty == true }
+                pushes.withLock { $0.last?.hosts?.isEmpty == true }
             }
         }
     }

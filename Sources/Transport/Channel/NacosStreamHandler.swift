@@ -41,6 +41,8 @@ public protocol NacosStreamOutput: AnyObject {
     var isWritable: Bool { get }
     /// Whether the stream is still open for writing.
     var isOpen: Bool { get }
+    /// The application protocol negotiated with ALPN (`h2`), if any.
+    var negotiatedApplicationProtocol: String? { get }
 
     /// Queues bytes; `completion` runs on the event loop once they are handed to the kernel or have failed.
     ///
@@ -60,6 +62,11 @@ public protocol NacosStreamOutput: AnyObject {
     /// Closes the stream. With `flush`, queued bytes are sent first (bounded by the stream's close timeout);
     /// without it they fail with `.connectionClosed`. `error` is reported to the handler as the cause.
     func close(flush: Bool, error: (any Error)?)
+}
+
+extension NacosStreamOutput {
+    /// The application protocol the stream negotiated with ALPN (`h2`), if any; `nil` below TLS.
+    public var negotiatedApplicationProtocol: String? { nil }
 }
 
 /// The callback of a queued write: success once the bytes reached the kernel, or the reason they never will.
