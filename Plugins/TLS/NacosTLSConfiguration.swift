@@ -96,7 +96,7 @@ public struct NacosTLSConfiguration: Sendable, Hashable {
     /// ALPN at all, the server does **not** fail the handshake (RFC 7301 allows a `no_application_protocol`
     /// alert): it proceeds without an application protocol, as most servers do, and the layer above sees
     /// `negotiatedApplicationProtocol == nil` and decides. A client whose server selects a protocol it did not
-    /// offer fails the handshake with `.tlsHandshakeFailed`.
+    /// offer fails the handshake with `.tlsHandshakeFailed` (OpenSSL's "bad extension").
     ///
     /// The result is `NacosStreamOutput.negotiatedApplicationProtocol` of the stream the layer above sees.
     /// Each name must be 1 to 255 bytes of UTF-8, and the list at most 65,535 bytes on the wire (each name

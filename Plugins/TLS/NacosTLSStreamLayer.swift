@@ -6,7 +6,9 @@ public import NacosTransport
 /// (`.server` role) run a server handshake with the configuration's certificate; opened streams
 /// (`.client(serverName:)`) run a client handshake, sending SNI and verifying the server against the
 /// configuration's `serverName` or, by default, the dialed host. The frame layer becomes active only after
-/// the handshake; a failed or timed-out handshake closes the stream with `.tlsHandshakeFailed`.
+/// the handshake; a failed or timed-out handshake closes the stream with `.tlsHandshakeFailed`. The
+/// frame layer's output then reports the protocol negotiated with ALPN (see
+/// `NacosTLSConfiguration.applicationProtocols`) as `negotiatedApplicationProtocol`.
 ///
 /// All files and PEM are loaded once, in `init`; making a handler per stream is cheap.
 public struct NacosTLSStreamLayer: NacosStreamLayer {

@@ -51,13 +51,6 @@ internal final class TLSApplicationProtocols: @unchecked Sendable {
         self.wireFormat.deallocate()
     }
 
-    /// Whether `name` (the raw bytes a server selected) is one of the names.
-    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        self.entries.contains { entry in
-            entry.count == name.count && self.wireFormat[entry].elementsEqual(name)
-        }
-    }
-
     // MARK: - Encoding
 
     /// The wire format of `names`, with the range of each name in it.

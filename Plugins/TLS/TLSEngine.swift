@@ -170,14 +170,12 @@ internal final class TLSEngine {
     ///
     /// Returns `.complete` once the handshake is done (and the peer verified), `.incomplete` while more
     /// bytes are needed, `.failed` with OpenSSL's reasons (and the certificate verification result) otherwise.
-    /// A client also fails when the server selected an application protocol (ALPN) that it did not offer.
+    /// A client also fails when the server selected an application protocol (ALPN) that it did not offer
+    /// (OpenSSL 3 checks that, answering with a `decode_error` alert: "bad extension").
     func doHandshake() -> TLSOperationResult<Void> {
         OpenSSLErrorQueue.clear()
         let rc = SSL_do_handshake(self.ssl)
         if rc == 1 {
-            if let error = self.unofferedApplicationProtocolError() {
-                return .failed(error)
-            }
             return .complete(())
         }
         switch self.classify(rc) {
@@ -274,37 +272,11 @@ internal final class TLSEngine {
 
     /// The application protocol selected with ALPN (`h2`), once the handshake is done; `nil` if there is none.
     var negotiatedApplicationProtocol: String? {
-        self.withSelectedApplicationProtocol { selected in
-            selected.map { String(decoding: $0, as: UTF8.self) }
-        }
-    }
-
-    /// Calls `body` with the raw bytes of the ALPN selection (owned by the session), or `nil`.
-    private func withSelectedApplicationProtocol<Result>(
-        _ body: (UnsafeBufferPointer<UInt8>?) -> Result
-    ) -> Result {
         var data: UnsafePointer<UInt8>?
         var length: UInt32 = 0
         SSL_get0_alpn_selected(self.ssl, &data, &length)
-        guard let data, length > 0 else { return body(nil) }
-        return body(UnsafeBufferPointer(start: data, count: Int(length)))
-    }
-
-    /// On a client, an error if the server selected a protocol this client did not offer (RFC 7301 §3.2:
-    /// a server may only select from the client's list; OpenSSL 3.0 does not check).
-    private func unofferedApplicationProtocolError() -> NacosTransportError? {
-        guard self.context.side == .client else { return nil }
-        let offered = self.context.applicationProtocols
-        let isOffered = self.withSelectedApplicationProtocol { selected -> Bool in
-            guard let selected else { return true }
-            return offered?.contains(selected) ?? false
-        }
-        guard !isOffered else { return nil }
-        let selected = self.negotiatedApplicationProtocol ?? ""
-        return NacosTransportError(
-            .tlsHandshakeFailed,
-            "TLS handshake failed: the server selected the application protocol '\(selected)', which this client did not offer (offered: \(offered?.names ?? []))"
-        )
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
     }
 
     /// The negotiated cipher suite (`TLS_AES_256_GCM_SHA384`), once the handshake is done.

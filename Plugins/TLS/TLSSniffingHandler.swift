@@ -7,6 +7,10 @@ import NacosTransport
 /// chose. Until it has decided, it reads from the socket itself, buffers what arrives, and enforces a
 /// deadline; after deciding it replays the buffered bytes into the chosen handler, as if they had just
 /// arrived.
+///
+/// It never wraps the output: the TLS handler is the inner layer's output (and reports the ALPN result as
+/// `negotiatedApplicationProtocol`), while a plaintext inner layer writes to the socket directly (which
+/// reports `nil`).
 internal final class TLSSniffingHandler: NacosStreamHandler {
     /// What the first bytes say.
     enum Detection: Equatable {

@@ -23,6 +23,9 @@ import NacosTransport
 /// of the resulting ciphertext, so it runs when those bytes reach the kernel (or fail) — the same
 /// meaning as on a plain socket. Writes issued before the handshake completes are buffered and encrypted
 /// once it does; their completions run the same way.
+///
+/// As the inner layer's output it reports the application protocol negotiated with ALPN
+/// (`negotiatedApplicationProtocol`), fixed when the handshake completes, before the inner layer is active.
 internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
     private enum State {
         case idle
@@ -57,6 +60,8 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
     /// The first failure of this layer, reported to the inner layer as the cause of the close.
     private var failure: NacosTransportError?
     private var plaintext = NacosByteBuffer()
+    /// The ALPN selection, read from the engine when the handshake completes.
+    private(set) var negotiatedApplicationProtocol: String?
 
     /// Creates the layer around `inner`.
     ///
@@ -194,8 +199,10 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
         self.handshakeTimer?.cancel()
         self.handshakeTimer = nil
         self.state = .active
+        self.negotiatedApplicationProtocol = engine.negotiatedApplicationProtocol
+        let alpn = self.negotiatedApplicationProtocol.map { " ALPN \($0)" } ?? ""
         self.logger.debug(
-            "TLS handshake with \(self.peerDescription) complete: \(engine.negotiatedProtocol) \(engine.negotiatedCipher)"
+            "TLS handshake with \(self.peerDescription) complete: \(engine.negotiatedProtocol) \(engine.negotiatedCipher)\(alpn)"
         )
         // From now on the socket reads only when the inner layer wants bytes (back-pressure).
         self.socket?.setReadingEnabled(self.innerReadingEnabled)

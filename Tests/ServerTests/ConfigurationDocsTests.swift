@@ -118,7 +118,7 @@ import Darwin
         case .int: key.name.hasSuffix(".port") ? "1234" : "7"
         case .string: "10.9.8.7"
         case .path: "/some/file.pem"
-        case .list: "10.0.0.1,10.0.0.2"
+        case .list: key.name.hasSuffix(".protocols") ? "native" : "10.0.0.1,10.0.0.2"
         case .enumeration(let words): words.first { $0 != key.defaultValue } ?? key.defaultValue
         }
     }
