@@ -73,6 +73,8 @@ enum BenchmarkArguments {
           --connections N...        Naming connections; several values may follow the flag or be comma-separated
                                     (default: 64).
           --in-flight N...          Registrations in flight per connection, one scenario per value (default: 1).
+          --protocol native|grpc|all  What the clients speak to the server, which serves both (default: all,
+                                    measured in turn in one run).
           --services N              Services each connection cycles over, svc-0 ... svc-<N-1>; a connection's
                                     register replaces its own instance of that service (default: 1000).
           --duration SECONDS        Measured time per scenario, after the warm-up (default: 3).
@@ -81,6 +83,7 @@ enum BenchmarkArguments {
           --server-threads N        Event loop threads of the server (default: 1; the clients always have 1).
 
         PUSH OPTIONS:
+          --protocol native|grpc|all  What the clients speak (default: all, measured in turn in one run).
           --merge-window MS...      Push merge windows (NamingConfiguration.pushMergeWindow) to measure, in
                                     milliseconds (default: 0,1,5,10).
           --load N...               Background registrations/s from other connections into other services, one
@@ -277,6 +280,12 @@ enum BenchmarkArguments {
                 options.pushEnabled = false
             case "--server-threads":
                 options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--protocol":
+                let text = try reader.value(for: flag, inline: inlineValue)
+                guard let protocols = BenchmarkProtocol.parse(text) else {
+                    throw ArgumentError("--protocol takes native, grpc or all, not '\(text)'")
+                }
+                options.protocols = protocols
             default:
                 throw ArgumentError("unknown option '\(flag)' for 'register'")
             }
@@ -309,6 +318,12 @@ enum BenchmarkArguments {
                 options.changeTimeout = try self.seconds(reader.value(for: flag, inline: inlineValue), flag: flag, minimum: 0.01)
             case "--server-threads":
                 options.serverThreads = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--protocol":
+                let text = try reader.value(for: flag, inline: inlineValue)
+                guard let protocols = BenchmarkProtocol.parse(text) else {
+                    throw ArgumentError("--protocol takes native, grpc or all, not '\(text)'")
+                }
+                options.protocols = protocols
             default:
                 throw ArgumentError("unknown option '\(flag)' for 'push'")
             }

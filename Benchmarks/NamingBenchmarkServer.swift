@@ -43,8 +43,10 @@ final class NamingBenchmarkServer: Sendable {
         )
         var handlers = NacosRequestHandlerRegistry()
         registry.install(into: &handlers)
+        var serverConfiguration = NacosRpcServerConfiguration(kind: .sdk, address: address)
+        serverConfiguration.protocols = BenchmarkProtocol.serverLayers
         let server = NacosRpcServer(
-            configuration: NacosRpcServerConfiguration(kind: .sdk, address: address),
+            configuration: serverConfiguration,
             transport: transport,
             handlers: handlers,
             payloads: NamingRegistry.payloads,

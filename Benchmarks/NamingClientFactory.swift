@@ -13,12 +13,15 @@ struct NamingClientFactory: Sendable {
     let clock: any NacosClock
     /// Where the clients log (warnings and above).
     let logger: NacosLogger
+    /// The protocol the clients speak.
+    var protocolLayer: any NacosProtocolLayer = NacosNativeProtocol()
 
     /// A client that is not started yet; `index` picks its name and its client IP (`10.x.y.z`).
     func makeClient(_ prefix: String, index: Int) -> NacosRpcClient {
         var configuration = NacosRpcClientConfiguration(name: "\(prefix)-\(index)", serverAddresses: [self.server])
         configuration.labels = ["source": "sdk", "module": "naming", "AppName": "nacos-bench"]
         configuration.clientIp = Self.clientIp(index)
+        configuration.protocolLayer = self.protocolLayer
         return NacosRpcClient(
             configuration: configuration,
             transport: self.transport,

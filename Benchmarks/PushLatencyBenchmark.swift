@@ -27,7 +27,16 @@ struct PushLatencyBenchmark {
     ///
     /// - Throws: `BenchmarkError` (or a transport error) when a scenario cannot be set up or its load fails.
     func run() async throws -> [PushLatencyResult] {
-        BenchmarkOutput.header("push")
+        var results: [PushLatencyResult] = []
+        for rpcProtocol in self.options.protocols {
+            results += try await self.run(rpcProtocol)
+        }
+        return results
+    }
+
+    /// Runs every scenario with clients speaking `rpcProtocol` (the server serves both).
+    private func run(_ rpcProtocol: BenchmarkProtocol) async throws -> [PushLatencyResult] {
+        BenchmarkOutput.header("push over \(rpcProtocol.rawValue)")
         BenchmarkOutput.result(
             "server threads \(self.options.serverThreads), client threads 1 (plus the Swift concurrency pool), TCP 127.0.0.1, "
                 + "\(self.options.samples) timed changes after \(self.options.warmupChanges) untimed ones; background load from "
@@ -42,7 +51,7 @@ struct PushLatencyBenchmark {
                 let budget = self.options.warmup + (self.options.changeTimeout + .milliseconds(window + 2)) * (self.options.samples + self.options.warmupChanges)
                 let watchdog = Watchdog(label, timeout: min(budget, .seconds(600)) + .seconds(60))
                 defer { watchdog.disarm() }
-                let result = try await self.measure(window: window, load: load)
+                let result = try await self.measure(window: window, load: load, rpcProtocol: rpcProtocol)
                 results.append(result)
                 var line = "  \(result.latencies.count) changes"
                 if let summary = result.summary {
@@ -76,13 +85,15 @@ struct PushLatencyBenchmark {
     }
 
     /// Measures one scenario on fresh server and client event loop groups, shutting both down afterwards.
-    private func measure(window: Int, load: Int) async throws -> PushLatencyResult {
+    private func measure(window: Int, load: Int, rpcProtocol: BenchmarkProtocol) async throws -> PushLatencyResult {
         let logger = NacosLogger(label: "nacos-bench", logLevel: .warning)
         let serverGroup = try NacosEventLoopGroup(numberOfThreads: self.options.serverThreads, logger: logger)
         let clientGroup = try NacosEventLoopGroup(numberOfThreads: 1, logger: logger)
         let outcome: Result<PushLatencyResult, any Error>
         do {
-            outcome = .success(try await self.measure(window: window, load: load, serverGroup: serverGroup, clientGroup: clientGroup, logger: logger))
+            outcome = .success(
+                try await self.measure(window: window, load: load, rpcProtocol: rpcProtocol, serverGroup: serverGroup, clientGroup: clientGroup, logger: logger)
+            )
         } catch {
             outcome = .failure(error)
         }
@@ -94,6 +105,7 @@ struct PushLatencyBenchmark {
     private func measure(
         window: Int,
         load: Int,
+        rpcProtocol: BenchmarkProtocol,
         serverGroup: NacosEventLoopGroup,
         clientGroup: NacosEventLoopGroup,
         logger: NacosLogger
@@ -104,12 +116,13 @@ struct PushLatencyBenchmark {
             group: serverGroup,
             logger: logger
         )
-        let factory = NamingClientFactory(
+        var factory = NamingClientFactory(
             server: server.address,
             transport: NacosTCPTransport(group: clientGroup, logger: logger),
             clock: NacosSystemClock(group: clientGroup),
             logger: logger
         )
+        factory.protocolLayer = rpcProtocol.layer
         var clients: [NacosRpcClient] = []
         let outcome: Result<PushLatencyResult, any Error>
         do {

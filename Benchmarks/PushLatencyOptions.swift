@@ -20,4 +20,6 @@ struct PushLatencyOptions: Sendable {
     var changeTimeout: Duration = .seconds(5)
     /// Event loop threads of the server (the clients' group always has one).
     var serverThreads = 1
+    /// The protocols the clients speak, each measured in turn against the same kind of server.
+    var protocols: [BenchmarkProtocol] = BenchmarkProtocol.allCases
 }

@@ -15,8 +15,17 @@ struct RegisterBenchmark {
     ///
     /// - Throws: `BenchmarkError` (or a transport error) when a scenario cannot be set up or its load fails.
     func run() async throws -> [RegisterResult] {
+        var results: [RegisterResult] = []
+        for rpcProtocol in self.options.protocols {
+            results += try await self.run(rpcProtocol)
+        }
+        return results
+    }
+
+    /// Runs every scenario with clients speaking `rpcProtocol` (the server serves both).
+    private func run(_ rpcProtocol: BenchmarkProtocol) async throws -> [RegisterResult] {
         try await RegisterScenarios.run(
-            header: "register",
+            header: "register over \(rpcProtocol.rawValue)",
             setup: "server threads \(self.options.serverThreads), client threads 1 (plus the Swift concurrency pool), "
                     + "warm-up \(self.options.warmup), duration \(self.options.duration) per scenario, TCP 127.0.0.1, "
                     + "\(self.options.serviceCount) services, push \(self.options.pushEnabled ? "on, no subscribers" : "off")",
@@ -24,19 +33,21 @@ struct RegisterBenchmark {
             goal: 100_000,
             goalText: "100,000 registrations/s"
         ) { connections, inFlight in
-            try await self.measure(connections: connections, inFlight: inFlight)
+            try await self.measure(connections: connections, inFlight: inFlight, rpcProtocol: rpcProtocol)
         }
     }
 
     /// Measures one scenario on fresh server and client event loop groups, shutting both down afterwards.
-    private func measure(connections: Int, inFlight: Int) async throws -> RegisterResult {
+    private func measure(connections: Int, inFlight: Int, rpcProtocol: BenchmarkProtocol) async throws -> RegisterResult {
         let logger = NacosLogger(label: "nacos-bench", logLevel: .warning)
         let serverGroup = try NacosEventLoopGroup(numberOfThreads: self.options.serverThreads, logger: logger)
         let clientGroup = try NacosEventLoopGroup(numberOfThreads: 1, logger: logger)
         let outcome: Result<RegisterResult, any Error>
         do {
             outcome = .success(
-                try await self.measure(connections: connections, inFlight: inFlight, serverGroup: serverGroup, clientGroup: clientGroup, logger: logger)
+                try await self.measure(
+                    connections: connections, inFlight: inFlight, rpcProtocol: rpcProtocol, serverGroup: serverGroup, clientGroup: clientGroup, logger: logger
+                )
             )
         } catch {
             outcome = .failure(error)
@@ -49,6 +60,7 @@ struct RegisterBenchmark {
     private func measure(
         connections: Int,
         inFlight: Int,
+        rpcProtocol: BenchmarkProtocol,
         serverGroup: NacosEventLoopGroup,
         clientGroup: NacosEventLoopGroup,
         logger: NacosLogger
@@ -59,12 +71,13 @@ struct RegisterBenchmark {
             group: serverGroup,
             logger: logger
         )
-        let factory = NamingClientFactory(
+        var factory = NamingClientFactory(
             server: server.address,
             transport: NacosTCPTransport(group: clientGroup, logger: logger),
             clock: NacosSystemClock(group: clientGroup),
             logger: logger
         )
+        factory.protocolLayer = rpcProtocol.layer
         var clients: [NacosRpcClient] = []
         let outcome: Result<RegisterResult, any Error>
         do {

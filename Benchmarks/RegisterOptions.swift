@@ -14,4 +14,6 @@ struct RegisterOptions: Sendable {
     var pushEnabled = true
     /// Event loop threads of the server (the clients' group always has one).
     var serverThreads = 1
+    /// The protocols the clients speak, each measured in turn against the same kind of server.
+    var protocols: [BenchmarkProtocol] = BenchmarkProtocol.allCases
 }
