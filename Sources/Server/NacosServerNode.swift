@@ -201,6 +201,7 @@ private struct Components: Sendable {
             transport: try ServerTransportFactory.make(
                 tls: configuration.clientRpcTLS,
                 maxFrameLength: configuration.rpc.clientMaxFrameLength,
+                applicationProtocols: configuration.rpc.clientProtocols.contains(.grpc) ? ["h2"] : [],
                 group: group,
                 logger: logger
             ),
@@ -214,6 +215,7 @@ private struct Components: Sendable {
         let clusterTransport = try ServerTransportFactory.make(
             tls: configuration.clusterRpcTLS,
             maxFrameLength: configuration.rpc.clusterMaxFrameLength,
+            applicationProtocols: configuration.rpc.clusterProtocols.contains(.grpc) || configuration.rpc.clusterLinkProtocol == .grpc ? ["h2"] : [],
             group: group,
             logger: logger
         )

@@ -4,10 +4,12 @@ import NacosTransport
 /// Builds the transport of one listening port from its TLS settings: plain TCP, or TLS (optionally
 /// also accepting plaintext, optionally requiring client certificates).
 enum ServerTransportFactory {
-    /// The transport for a port with `tls` settings and frames up to `maxFrameLength` bytes.
+    /// The transport for a port with `tls` settings and frames up to `maxFrameLength` bytes; over TLS it
+    /// negotiates `applicationProtocols` with ALPN (`h2` where gRPC is served: grpc-java and tonic require it).
     static func make(
         tls: NacosServerTLSSettings,
         maxFrameLength: Int,
+        applicationProtocols: [String] = [],
         group: NacosEventLoopGroup,
         logger: NacosLogger
     ) throws -> any NacosStreamTransport {
@@ -23,7 +25,8 @@ enum ServerTransportFactory {
             certificateChain: .file(chain),
             privateKey: .file(key),
             trustRoots: tls.trustCertificateFile.map { .file($0) },
-            requireClientCertificate: tls.mutualAuth
+            requireClientCertificate: tls.mutualAuth,
+            applicationProtocols: applicationProtocols
         )
         return try NacosTLSTransport(
             group: group,
