@@ -69,6 +69,8 @@ public final class HTTP2Connection: NacosStreamHandler {
     private var wasWritable = true
     /// Set by a connection error: no more input is processed.
     private var failedInput = false
+    /// Open streams the peer opened (our MAX_CONCURRENT_STREAMS bounds them), kept with `streams`.
+    private var peerStreamCount = 0
 
     /// Creates the connection; the delegate is held until the connection closes.
     public init(
@@ -129,9 +131,16 @@ public final class HTTP2Connection: NacosStreamHandler {
     public func sendHeaders(_ headers: [HPACKHeader], streamID: UInt32, endStream: Bool) {
         guard self.isOpen, var stream = self.streams[streamID], !stream.endQueued else { return }
         stream.endQueued = endStream
-        stream.queue.append(.headers(headers, endStream: endStream))
-        self.streams[streamID] = stream
-        self.drain(streamID)
+        if stream.queue.isEmpty {
+            // Nothing waits ahead of it: write it now (the common case of every response).
+            self.writeHeaderBlock(headers, streamID: streamID, endStream: endStream)
+            if endStream { stream.localOpen = false }
+            self.store(stream, streamID)
+        } else {
+            stream.queue.append(.headers(headers, endStream: endStream))
+            self.streams[streamID] = stream
+            self.drain(streamID)
+        }
         self.flushUnlessReading()
     }
 
@@ -147,8 +156,23 @@ public final class HTTP2Connection: NacosStreamHandler {
             completion?(.failure(NacosTransportError(.writeBufferFull, "HTTP/2 connection has \(self.bufferedOutboundBytes) bytes waiting for flow control")))
             return
         }
-        self.bufferedOutboundBytes += data.readableBytes
         stream.endQueued = endStream
+        let length = data.readableBytes
+        if stream.queue.isEmpty, length <= min(stream.sendWindow, self.sendWindow, self.peer.maxFrameSize) {
+            // It fits the windows in one frame: write it now, without queueing.
+            HTTP2FrameWriter.writeFrame(
+                type: HTTP2FrameType.data.rawValue, flags: endStream ? HTTP2Flag.endStream : 0, streamID: streamID, payload: data,
+                into: &self.outbound
+            )
+            stream.sendWindow -= length
+            self.sendWindow -= length
+            if let completion { self.outboundCompletions.append(completion) }
+            if endStream { stream.localOpen = false }
+            self.store(stream, streamID)
+            self.flushUnlessReading()
+            return
+        }
+        self.bufferedOutboundBytes += length
         stream.queue.append(.data(data, endStream: endStream, completion: completion))
         self.streams[streamID] = stream
         self.drain(streamID)
@@ -206,12 +230,8 @@ public final class HTTP2Connection: NacosStreamHandler {
         if !self.inRead { self.flush() }
     }
 
-    private var localStreamCount: Int {
-        let parity: UInt32 = self.role == .client ? 1 : 0
-        return self.streams.keys.reduce(0) { $0 + ($1 % 2 == parity ? 1 : 0) }
-    }
-
-    private var peerStreamCount: Int { self.streams.count - self.localStreamCount }
+    /// Open streams we opened (the peer's MAX_CONCURRENT_STREAMS bounds them).
+    private var localStreamCount: Int { self.streams.count - self.peerStreamCount }
 
     // MARK: - Sending queued frames
 
@@ -250,12 +270,7 @@ public final class HTTP2Connection: NacosStreamHandler {
                 }
             }
         }
-        if stream.isClosed {
-            self.streams[streamID] = nil
-            self.streamFinished()
-        } else {
-            self.streams[streamID] = stream
-        }
+        self.store(stream, streamID)
     }
 
     /// Drains every stream with something queued (after the connection window grew).
@@ -282,9 +297,27 @@ public final class HTTP2Connection: NacosStreamHandler {
         } while block.readableBytes > 0
     }
 
+    /// Puts a stream back, or removes it once both sides are closed.
+    private func store(_ stream: HTTP2Stream, _ streamID: UInt32) {
+        if stream.isClosed {
+            self.removeStream(streamID)
+            self.streamFinished()
+        } else {
+            self.streams[streamID] = stream
+        }
+    }
+
+    /// Takes a stream out of the table, keeping the count of peer-opened streams.
+    @discardableResult
+    private func removeStream(_ streamID: UInt32) -> HTTP2Stream? {
+        guard let stream = self.streams.removeValue(forKey: streamID) else { return nil }
+        if self.isPeerInitiated(streamID) { self.peerStreamCount -= 1 }
+        return stream
+    }
+
     /// Removes a stream, failing its queued DATA, and tells the delegate it was reset.
     private func forget(_ streamID: UInt32, report errorCode: HTTP2ErrorCode? = nil) {
-        guard let stream = self.streams.removeValue(forKey: streamID) else { return }
+        guard let stream = self.removeStream(streamID) else { return }
         let failure = NacosTransportError(.connectionClosed, "HTTP/2 stream \(streamID) was reset")
         for item in stream.queue {
             if case .data(let data, _, let completion) = item {
@@ -561,7 +594,7 @@ public final class HTTP2Connection: NacosStreamHandler {
             }
         }
         if stream.isClosed {
-            self.streams[streamID] = nil
+            self.removeStream(streamID)
         } else {
             self.streams[streamID] = stream
         }
@@ -642,7 +675,7 @@ public final class HTTP2Connection: NacosStreamHandler {
             }
             stream.receivedHeaders = true
             if block.endStream { stream.remoteOpen = false }
-            if stream.isClosed { self.streams[streamID] = nil } else { self.streams[streamID] = stream }
+            if stream.isClosed { self.removeStream(streamID) } else { self.streams[streamID] = stream }
             self.delegate?.http2Connection(self, didReceiveHeaders: headers, streamID: streamID, endStream: block.endStream)
             if stream.isClosed { self.streamFinished() }
             return
@@ -675,6 +708,7 @@ public final class HTTP2Connection: NacosStreamHandler {
         stream.receivedHeaders = true
         stream.remoteOpen = !block.endStream
         self.streams[streamID] = stream
+        self.peerStreamCount += 1
         self.delegate?.http2Connection(self, didReceiveHeaders: headers, streamID: streamID, endStream: block.endStream)
     }
 
@@ -682,14 +716,40 @@ public final class HTTP2Connection: NacosStreamHandler {
     /// ones present, no connection-specific fields, `te` only `trailers`.
     static func isValid(_ headers: [HPACKHeader], trailers: Bool, request: Bool, response: Bool) -> Bool {
         var regularSeen = false
-        var pseudo: Set<String> = []
+        var seen = (method: false, scheme: false, path: false, authority: false, protocol: false, status: false)
+        var isConnect = false
+        var pathEmpty = false
         for header in headers {
             let name = header.name
-            guard !name.isEmpty, !name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return false }
-            if name.hasPrefix(":") {
-                guard !trailers, !regularSeen, pseudo.insert(name).inserted else { return false }
-                let allowed: Set<String> = request ? [":method", ":scheme", ":path", ":authority", ":protocol"] : [":status"]
-                guard allowed.contains(name) else { return false }
+            guard let first = name.utf8.first, !name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return false }
+            if first == UInt8(ascii: ":") {
+                guard !trailers, !regularSeen else { return false }
+                var duplicate = false
+                switch name {
+                case ":method" where request:
+                    duplicate = seen.method
+                    seen.method = true
+                    isConnect = header.value == "CONNECT"
+                case ":scheme" where request:
+                    duplicate = seen.scheme
+                    seen.scheme = true
+                case ":path" where request:
+                    duplicate = seen.path
+                    seen.path = true
+                    pathEmpty = header.value.isEmpty
+                case ":authority" where request:
+                    duplicate = seen.authority
+                    seen.authority = true
+                case ":protocol" where request:
+                    duplicate = seen.protocol
+                    seen.protocol = true
+                case ":status" where !request:
+                    duplicate = seen.status
+                    seen.status = true
+                default:
+                    return false
+                }
+                if duplicate { return false }
             } else {
                 regularSeen = true
                 switch name {
@@ -699,15 +759,8 @@ public final class HTTP2Connection: NacosStreamHandler {
                 }
             }
         }
-        if request {
-            let method = headers.first { $0.name == ":method" }?.value
-            if method != "CONNECT" {
-                guard pseudo.isSuperset(of: [":method", ":scheme", ":path"]),
-                    headers.first(where: { $0.name == ":path" })?.value.isEmpty == false
-                else { return false }
-            }
-        }
-        if response { guard pseudo.contains(":status") else { return false } }
+        if request, !isConnect, !(seen.method && seen.scheme && seen.path) || pathEmpty { return false }
+        if response, !seen.status { return false }
         return true
     }
 

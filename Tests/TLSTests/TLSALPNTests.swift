@@ -259,8 +259,9 @@ import Testing
                 in: certificates.directory
             )
         }
-        #expect(error?.description.hasPrefix("install it with `apt-get install nacos-no-such-tool`") == true, "\(String(describing: error))")
-        #expect(error?.description.contains("exited with 127") == true, "\(String(describing: error))")
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix("install it with `apt-get install nacos-no-such-tool`"), "\(message)")
+        #expect(message.contains("exited with 127"), "\(message)")
     }
 
     @Test func opensslSClientNegotiatesH2WithOurServer() async throws {

@@ -26,21 +26,42 @@ public struct NacosGRPCPayload: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding (headers sorted by name, so equal payloads encode to equal bytes).
+    ///
+    /// Every length is computed first, so the fields are written once, straight into `buffer`.
     public func encode(into buffer: inout NacosByteBuffer) {
-        ProtobufWriter.writeMessage(2, into: &buffer) { metadata in
-            ProtobufWriter.writeString(3, self.type, into: &metadata)
-            for (name, value) in self.headers.sorted(by: { $0.key < $1.key }) {
-                ProtobufWriter.writeMessage(7, into: &metadata) { entry in
-                    ProtobufWriter.writeString(1, name, into: &entry)
-                    ProtobufWriter.writeString(2, value, into: &entry)
-                }
-            }
-            ProtobufWriter.writeString(8, self.clientIp, into: &metadata)
+        let headers = self.headers.sorted { $0.key < $1.key }
+        var metadataSize = Self.stringFieldSize(self.type) + Self.stringFieldSize(self.clientIp)
+        for (name, value) in headers {
+            metadataSize += Self.messageFieldSize(Self.stringFieldSize(name) + Self.stringFieldSize(value))
         }
-        ProtobufWriter.writeMessage(3, into: &buffer) { any in
-            ProtobufWriter.writeString(1, self.bodyTypeURL, into: &any)
-            if self.body.readableBytes > 0 { ProtobufWriter.writeBytes(2, self.body, into: &any) }
+        let bodyLength = self.body.readableBytes
+        let anySize = Self.stringFieldSize(self.bodyTypeURL) + (bodyLength > 0 ? Self.messageFieldSize(bodyLength) : 0)
+        buffer.reserveCapacity(minimumWritableBytes: Self.messageFieldSize(metadataSize) + Self.messageFieldSize(anySize))
+        ProtobufWriter.writeKey(2, .lengthDelimited, into: &buffer)
+        ProtobufWriter.writeVarint(UInt64(metadataSize), into: &buffer)
+        ProtobufWriter.writeString(3, self.type, into: &buffer)
+        for (name, value) in headers {
+            ProtobufWriter.writeKey(7, .lengthDelimited, into: &buffer)
+            ProtobufWriter.writeVarint(UInt64(Self.stringFieldSize(name) + Self.stringFieldSize(value)), into: &buffer)
+            ProtobufWriter.writeString(1, name, into: &buffer)
+            ProtobufWriter.writeString(2, value, into: &buffer)
         }
+        ProtobufWriter.writeString(8, self.clientIp, into: &buffer)
+        ProtobufWriter.writeKey(3, .lengthDelimited, into: &buffer)
+        ProtobufWriter.writeVarint(UInt64(anySize), into: &buffer)
+        ProtobufWriter.writeString(1, self.bodyTypeURL, into: &buffer)
+        if bodyLength > 0 { ProtobufWriter.writeBytes(2, self.body, into: &buffer) }
+    }
+
+    /// The encoded size of a string field with a one-byte key (0 for the empty string, which is not written).
+    private static func stringFieldSize(_ value: String) -> Int {
+        let length = value.utf8.count
+        return length == 0 ? 0 : Self.messageFieldSize(length)
+    }
+
+    /// The encoded size of a length-delimited field with a one-byte key and `length` bytes of content.
+    private static func messageFieldSize(_ length: Int) -> Int {
+        1 + ProtobufWriter.varintSize(UInt64(length)) + length
     }
 
     /// Decodes a payload; unknown fields are skipped, a repeated scalar field keeps its last value.

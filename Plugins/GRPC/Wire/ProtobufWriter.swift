@@ -42,15 +42,4 @@ public enum ProtobufWriter {
         Self.writeVarint(UInt64(value.utf8.count), into: &buffer)
         buffer.writeString(value)
     }
-
-    /// Appends a length-delimited field whose content `body` writes; the length is patched in afterwards.
-    public static func writeMessage(_ number: Int, into buffer: inout NacosByteBuffer, _ body: (inout NacosByteBuffer) -> Void) {
-        Self.writeKey(number, .lengthDelimited, into: &buffer)
-        // A 5-byte padded varint would be valid protobuf, but some decoders dislike non-minimal lengths:
-        // write the content into its own buffer instead.
-        var content = NacosByteBuffer()
-        body(&content)
-        Self.writeVarint(UInt64(content.readableBytes), into: &buffer)
-        buffer.writeImmutableBuffer(content)
-    }
 }
