@@ -214,6 +214,16 @@ public final class HTTP2Connection: NacosStreamHandler {
         self.closeOutput(error: nil)
     }
 
+    /// Runs `body` (which sends headers and data) with writes held back, then writes what it produced at
+    /// once: one system call for a whole response instead of one per frame.
+    public func batchingWrites(_ body: () -> Void) {
+        guard !self.inRead else { return body() }
+        self.inRead = true
+        body()
+        self.inRead = false
+        self.flush()
+    }
+
     /// Writes what was queued.
     public func flush() {
         guard let output = self.output, self.outbound.readableBytes > 0 else { return }

@@ -74,7 +74,7 @@ internal final class TLSSniffingHandler: NacosStreamHandler {
         self.socket = output
         self.state = .detecting
         output.setReadingEnabled(true)
-        let reference = LoopBoundReference(self, eventLoop: output.eventLoop)
+        let reference = NacosLoopBoundReference(self, eventLoop: output.eventLoop)
         let timeout = self.detectionTimeout
         self.timer = output.eventLoop.scheduleTask(in: timeout) {
             reference.value?.detectionTimedOut(after: timeout)

@@ -102,7 +102,7 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
             return
         }
         output.setReadingEnabled(true)
-        let reference = LoopBoundReference(self, eventLoop: output.eventLoop)
+        let reference = NacosLoopBoundReference(self, eventLoop: output.eventLoop)
         let timeout = self.handshakeTimeout
         self.handshakeTimer = output.eventLoop.scheduleTask(in: timeout) {
             reference.value?.handshakeTimedOut(after: timeout)
@@ -303,7 +303,7 @@ internal final class TLSStreamHandler: NacosStreamHandler, NacosStreamOutput {
     private func scheduleDelivery() {
         guard !self.deliveryScheduled, !self.isDelivering, let loop = self.socket?.eventLoop else { return }
         self.deliveryScheduled = true
-        let reference = LoopBoundReference(self, eventLoop: loop)
+        let reference = NacosLoopBoundReference(self, eventLoop: loop)
         loop.execute {
             guard let handler = reference.value else { return }
             handler.deliveryScheduled = false

@@ -83,8 +83,13 @@ internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2C
 
     func send(_ payload: NacosPayload, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) throws(NacosRemoteError) {
         try self.core.send(payload, completion: completion) { [self] batch in
-            for (payload, message, completion) in batch { self.write(payload, message, completion: completion) }
-            self.http2?.flush()
+            guard let http2 = self.http2 else {
+                for (_, _, completion) in batch { completion?(.failure(NacosTransportError(.connectionClosed, "gRPC connection \(self.id) is closed"))) }
+                return
+            }
+            http2.batchingWrites {
+                for (payload, message, completion) in batch { self.write(payload, message, completion: completion) }
+            }
         }
     }
 
