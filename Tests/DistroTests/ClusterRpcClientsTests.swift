@@ -214,9 +214,13 @@ struct ClusterRpcClientsTests {
             let transport = NacosInMemoryTransport(group: group)
             let peer = try await ClusterPeer.start("links-manager", transport: transport)
             let (links, pool) = Self.links(transport, socketName: "links-manager")
+            // A first report connects the lazy link and sets it up: give it room on a loaded machine.
+            var configuration = ClusterMemberConfiguration()
+            configuration.reportTimeout = .seconds(15)
             let manager = ServerMemberManager(
                 selfMember: ClusterMember(ip: "10.0.0.1"),
                 members: [ClusterMember.parse(Self.peerAddress)!],
+                configuration: configuration,
                 sender: links,
                 clock: NacosManualClock(),
                 logger: .disabled()
