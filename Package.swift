@@ -94,8 +94,9 @@ let package = Package(
             dependencies: ["NacosTransport", "NacosRemote", "NacosGRPC", "NacosNamingAPI", "NacosNaming", "NacosClient"],
             path: "Examples/NamingExample"
         ),
-        // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario.
-        .target(name: "NacosTestKit", dependencies: ["NacosTransport"], path: "Tests/TestKit"),
+        // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario, test
+        // certificates, the Python peer runner.
+        .target(name: "NacosTestKit", dependencies: ["NacosTransport", "NacosTLS"], path: "Tests/TestKit"),
         .testTarget(
             name: "NacosTransportTests",
             dependencies: ["NacosTransport", "NacosTestKit"],

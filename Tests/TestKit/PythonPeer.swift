@@ -99,8 +99,15 @@ package final class PythonPeerProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-u", PythonPeer.repositoryRoot() + "/Tests/Peers/" + script] + arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        // The child has its own copies once it runs: the test process keeps no descriptor per peer.
+        defer {
+            try? output.close()
+            try? errors.close()
+        }
+        process.standardOutput = output
+        process.standardError = errors
         try process.run()
         return PythonPeerProcess(process: process, outputPath: outputPath, errorPath: errorPath)
     }
@@ -115,9 +122,13 @@ package final class PythonPeerProcess: Sendable {
     /// Waits until a line of standard output contains `text` and returns that line.
     package func waitForLine(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
         var line: String?
-        try await waitUntil(timeout: timeout, interval: .milliseconds(20), "a line containing '\(text)' from the peer; stderr: \(self.errorOutput.suffix(2000))") {
-            line = self.output.split(separator: "\n").first { $0.contains(text) }.map(String.init)
-            return line != nil || !self.process.isRunning
+        do {
+            try await waitUntil(timeout: timeout, interval: .milliseconds(20), "a line containing '\(text)' from the peer") {
+                line = self.output.split(separator: "\n").first { $0.contains(text) }.map(String.init)
+                return line != nil || !self.process.isRunning
+            }
+        } catch {
+            throw DeadlineExceeded(what: "a line containing '\(text)' from the peer; its stderr: \(self.errorOutput.suffix(3000))")
         }
         guard let line else { throw DeadlineExceeded(what: "'\(text)' from a peer that exited: \(self.errorOutput.suffix(3000))") }
         return line

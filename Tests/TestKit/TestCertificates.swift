@@ -1,5 +1,5 @@
 import Foundation
-import NacosTLS
+package import NacosTLS
 
 /// Certificates for the TLS tests, generated once per test process with the `openssl` command-line tool.
 ///
@@ -8,34 +8,34 @@ import NacosTLS
 /// - `client`: CN=nacos-client, for mutual TLS, signed by `ca`.
 /// - `untrusted`: a self-signed certificate with the same names as `server`, which `ca` did not sign.
 /// - `wrongHost`: CN=wrong.example, SAN DNS:wrong.example only, signed by `ca`.
-struct TestCertificates: Sendable {
+package struct TestCertificates: Sendable {
     /// A certificate and its private key, as files and as PEM text.
-    struct Identity: Sendable {
-        let certificatePath: String
-        let keyPath: String
-        let certificatePEM: String
-        let keyPEM: String
+    package struct Identity: Sendable {
+        package let certificatePath: String
+        package let keyPath: String
+        package let certificatePEM: String
+        package let keyPEM: String
 
-        var certificate: NacosTLSConfiguration.PEMSource { .file(self.certificatePath) }
-        var key: NacosTLSConfiguration.PEMSource { .file(self.keyPath) }
+        package var certificate: NacosTLSConfiguration.PEMSource { .file(self.certificatePath) }
+        package var key: NacosTLSConfiguration.PEMSource { .file(self.keyPath) }
     }
 
-    let directory: String
-    let ca: Identity
-    let server: Identity
-    let client: Identity
-    let untrusted: Identity
-    let wrongHost: Identity
+    package let directory: String
+    package let ca: Identity
+    package let server: Identity
+    package let client: Identity
+    package let untrusted: Identity
+    package let wrongHost: Identity
 
     /// The certificates of this process, generated on first use.
-    static var shared: TestCertificates {
+    package static var shared: TestCertificates {
         get throws { try Self.generated.get() }
     }
 
     private static let generated: Result<TestCertificates, any Error> = Result { try TestCertificates.generate() }
 
     /// A server configuration presenting `server`, trusting `ca` for client certificates.
-    func serverConfiguration() -> NacosTLSConfiguration {
+    package func serverConfiguration() -> NacosTLSConfiguration {
         var configuration = NacosTLSConfiguration.server(
             certificateChain: self.server.certificate,
             privateKey: self.server.key
@@ -45,7 +45,7 @@ struct TestCertificates: Sendable {
     }
 
     /// A client configuration trusting `ca`.
-    func clientConfiguration() -> NacosTLSConfiguration {
+    package func clientConfiguration() -> NacosTLSConfiguration {
         NacosTLSConfiguration.client(trustRoots: .file(self.ca.certificatePath))
     }
 
@@ -177,8 +177,8 @@ struct TestCertificates: Sendable {
 }
 
 /// The `openssl` tool failed while generating test certificates.
-struct CertificateGenerationFailed: Error, CustomStringConvertible {
-    let command: String
-    let output: String
-    var description: String { "\(self.command) failed: \(self.output)" }
+package struct CertificateGenerationFailed: Error, CustomStringConvertible {
+    package let command: String
+    package let output: String
+    package var description: String { "\(self.command) failed: \(self.output)" }
 }
