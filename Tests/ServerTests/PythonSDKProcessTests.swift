@@ -98,9 +98,11 @@ struct PythonSDKProcessTests {
         }
     }
 
-    @Test func aThreeNodeClusterServesThePythonSDKOnEveryNode() async throws {
+    /// The members' links to each other speak native (the default) or gRPC.
+    @Test(arguments: ["native", "grpc"])
+    func aThreeNodeClusterServesThePythonSDKOnEveryNode(clusterLinks: String) async throws {
         try await withEventLoopGroup { group in
-            try await withClusterProcesses(count: 3, group: group) { cluster in
+            try await withClusterProcesses(count: 3, arguments: ["--nacos.remote.client.cluster.protocol=\(clusterLinks)"], group: group) { cluster in
                 let servers = cluster.nodes.flatMap { ["--server", $0.memberAddress] }
                 try await self.expectScenario(servers + ["cluster"])
             }
