@@ -12,6 +12,11 @@ struct PythonSDKProcessTests {
     /// Runs `body` with a standalone server on a fixed loopback port `P` (the SDK dials `P + 1000`), retrying
     /// with other ports when a probed port was taken before the server bound it.
     private func withStandaloneServer(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
+        // The server and its peers count as one Python peer slot: the suite's start stays light.
+        try await PythonPeerSlots.withSlot { try await self.withStandaloneServerInSlot(body) }
+    }
+
+    private func withStandaloneServerInSlot(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
         try await withEventLoopGroup { group in
             var lastError: (any Error)?
             for _ in 0..<3 {
@@ -101,10 +106,13 @@ struct PythonSDKProcessTests {
     /// The members' links to each other speak native (the default) or gRPC.
     @Test(arguments: ["native", "grpc"])
     func aThreeNodeClusterServesThePythonSDKOnEveryNode(clusterLinks: String) async throws {
-        try await withEventLoopGroup { group in
-            try await withClusterProcesses(count: 3, arguments: ["--nacos.remote.client.cluster.protocol=\(clusterLinks)"], group: group) { cluster in
-                let servers = cluster.nodes.flatMap { ["--server", $0.memberAddress] }
-                try await self.expectScenario(servers + ["cluster"])
+        try await PythonPeerSlots.withSlot {
+            try await withEventLoopGroup { group in
+                let arguments = ["--nacos.remote.client.cluster.protocol=\(clusterLinks)"]
+                try await withClusterProcesses(count: 3, arguments: arguments, group: group) { cluster in
+                    let servers = cluster.nodes.flatMap { ["--server", $0.memberAddress] }
+                    try await self.expectScenario(servers + ["cluster"])
+                }
             }
         }
     }

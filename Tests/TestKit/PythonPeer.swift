@@ -63,9 +63,11 @@ package enum PythonPeer {
     /// Runs `script` (a file in Tests/Peers) with `arguments`, killing it after `timeout`, and returns how it
     /// ended; the child is always reaped, also when the calling task is cancelled.
     package static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
-        let process = try PythonPeerProcess.launch(script, arguments)
-        defer { process.kill() }
-        return try await process.wait(timeout: timeout)
+        try await PythonPeerSlots.withSlot {
+            let process = try PythonPeerProcess.launch(script, arguments)
+            defer { process.kill() }
+            return try await process.wait(timeout: timeout)
+        }
     }
 }
 
@@ -161,7 +163,9 @@ package func withPythonPeerProcess<R>(
     _ arguments: [String],
     _ body: (PythonPeerProcess) async throws -> R
 ) async throws -> R {
-    let peer = try PythonPeerProcess.launch(script, arguments)
-    defer { peer.kill() }
-    return try await body(peer)
+    try await PythonPeerSlots.withSlot {
+        let peer = try PythonPeerProcess.launch(script, arguments)
+        defer { peer.kill() }
+        return try await body(peer)
+    }
 }
