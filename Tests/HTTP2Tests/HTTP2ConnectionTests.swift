@@ -4,67 +4,6 @@ import NacosTestKit
 import Synchronization
 import Testing
 
-/// Records one HTTP/2 connection's events, and lets a test drive it on its loop.
-final class HTTP2Recorder: HTTP2ConnectionDelegate, @unchecked Sendable {
-    // @unchecked Sendable: every field is touched on the connection's loop, or under `state`.
-    struct Events {
-        var active = false
-        var headers: [UInt32: [[HPACKHeader]]] = [:]
-        var data: [UInt32: [UInt8]] = [:]
-        var ended: Set<UInt32> = []
-        var resets: [UInt32: HTTP2ErrorCode] = [:]
-        var goAway: HTTP2ErrorCode?
-        var closed = false
-    }
-
-    let state = Mutex(Events())
-    /// What a server does with a request: answer with the body it received, by default.
-    var onRequestEnd: ((HTTP2Connection, UInt32, [UInt8]) -> Void)?
-    weak var connection: HTTP2Connection?
-
-    func http2ConnectionActive(_ connection: HTTP2Connection) {
-        self.connection = connection
-        self.state.withLock { $0.active = true }
-    }
-
-    func http2Connection(_ connection: HTTP2Connection, didReceiveHeaders headers: [HPACKHeader], streamID: UInt32, endStream: Bool) {
-        self.state.withLock {
-            $0.headers[streamID, default: []].append(headers)
-            if endStream { $0.ended.insert(streamID) }
-        }
-        if endStream { self.onRequestEnd?(connection, streamID, []) }
-    }
-
-    func http2Connection(_ connection: HTTP2Connection, didReceiveData data: NacosByteBuffer, streamID: UInt32, endStream: Bool) {
-        let body = self.state.withLock { state -> [UInt8] in
-            state.data[streamID, default: []] += data.readableBytesArray
-            if endStream { state.ended.insert(streamID) }
-            return state.data[streamID] ?? []
-        }
-        if endStream { self.onRequestEnd?(connection, streamID, body) }
-    }
-
-    func http2Connection(_ connection: HTTP2Connection, streamReset streamID: UInt32, errorCode: HTTP2ErrorCode) {
-        self.state.withLock { $0.resets[streamID] = errorCode }
-    }
-
-    func http2Connection(_ connection: HTTP2Connection, didReceiveGoAway lastStreamID: UInt32, errorCode: HTTP2ErrorCode) {
-        self.state.withLock { $0.goAway = errorCode }
-    }
-
-    func http2Connection(_ connection: HTTP2Connection, writabilityChanged isWritable: Bool) {}
-
-    func http2ConnectionClosed(_ connection: HTTP2Connection, error: (any Error)?) {
-        self.state.withLock { $0.closed = true }
-    }
-}
-
-/// Carries a loop-confined connection into a `@Sendable` closure that runs on its loop.
-final class HTTP2Handle: @unchecked Sendable {
-    weak var connection: HTTP2Connection?
-    init(_ connection: HTTP2Connection) { self.connection = connection }
-}
-
 @Suite("HTTP/2 connection, client and server of ours")
 struct HTTP2ConnectionTests {
     static let requestHeaders = [
