@@ -58,7 +58,7 @@ struct GRPCServerCallTests {
             }
             let client = HTTP2Recorder()
             let handle = Mutex<(HTTP2Handle, NacosEventLoop)?>(nil)
-            try transport.connectStream(to: address, timeout: .seconds(3)) { loop in
+            try transport.connectStream(to: address, timeout: .seconds(15)) { loop in
                 let connection = HTTP2Connection(role: .client, logger: .disabled(), delegate: client)
                 handle.withLock { $0 = (HTTP2Handle(connection), loop) }
                 return connection

@@ -32,7 +32,7 @@ struct HTTP2ConnectionTests {
             let client = HTTP2Recorder()
             let loop = Mutex<NacosEventLoop?>(nil)
             let handle = Mutex<HTTP2Handle?>(nil)
-            try transport.connectStream(to: address, timeout: .seconds(3)) { eventLoop in
+            try transport.connectStream(to: address, timeout: .seconds(15)) { eventLoop in
                 let connection = HTTP2Connection(role: .client, configuration: clientConfiguration, logger: .disabled(), delegate: client)
                 loop.withLock { $0 = eventLoop }
                 handle.withLock { $0 = HTTP2Handle(connection) }
