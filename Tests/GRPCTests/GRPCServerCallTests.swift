@@ -24,7 +24,7 @@ final class SilentPayloadHandler: NacosPayloadConnectionHandler {
 
 /// The gRPC call rules of the server side, seen from a raw HTTP/2 client of ours: deadlines, message limits,
 /// compression, unknown paths and methods, and a Payload that does not decode.
-@Suite("gRPC server calls")
+@Suite("gRPC server calls", .serialized)
 struct GRPCServerCallTests {
     private static func call(path: String = "/Request/request", method: String = "POST", extra: [HPACKHeader] = []) -> [HPACKHeader] {
         [

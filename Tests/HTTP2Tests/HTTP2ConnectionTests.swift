@@ -4,7 +4,7 @@ import NacosTestKit
 import Synchronization
 import Testing
 
-@Suite("HTTP/2 connection, client and server of ours")
+@Suite("HTTP/2 connection, client and server of ours", .serialized)
 struct HTTP2ConnectionTests {
     static let requestHeaders = [
         HPACKHeader(":method", "POST"), HPACKHeader(":scheme", "http"), HPACKHeader(":path", "/echo"),
@@ -103,8 +103,9 @@ struct HTTP2ConnectionTests {
     @Test func resetStreamsAreReportedAndTheConnectionKeepsWorking() async throws {
         try await self.withPair { handle, client, server, loop in
             let reset = try await loop.submitAndWait { () -> UInt32 in
-                let connection = handle.connection!
-                let id = connection.makeStreamID()!
+                guard let connection = handle.connection, let id = connection.makeStreamID() else {
+                    throw HTTP2ConnectionError(.internalError, "the client connection can open no stream")
+                }
                 connection.sendHeaders(Self.requestHeaders, streamID: id, endStream: false)
                 connection.sendData(NacosByteBuffer(bytes: [1, 2, 3]), streamID: id, endStream: false, completion: nil)
                 connection.resetStream(id, errorCode: .cancel)
