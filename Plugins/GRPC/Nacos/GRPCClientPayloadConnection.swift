@@ -11,7 +11,7 @@ import NacosTransport
 /// client switches servers then too).
 ///
 /// `@unchecked Sendable`: the thread-safe surface is `core`; every other field is confined to the loop.
-internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2ConnectionDelegate, @unchecked Sendable {
+internal final class GRPCClientPayloadConnection: GRPCPayloadConnection, HTTP2ConnectionDelegate, @unchecked Sendable {
     /// One unary call waiting for its response.
     private struct UnaryCall {
         let callId: UInt64
@@ -19,11 +19,11 @@ internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2C
         var answered = false
     }
 
-    private let core: GRPCPayloadConnectionCore
+    let core: GRPCPayloadConnectionCore
     private let configuration: NacosGRPCConfiguration
     private let authority: String
     private let logger: NacosLogger
-    private var http2: HTTP2Connection?
+    private(set) var http2: HTTP2Connection?
     private var onEstablished: ((Result<GRPCClientPayloadConnection, any Error>) -> Void)?
     private var handler: (any NacosPayloadConnectionHandler)?
     private var early: [NacosPayload] = []
@@ -79,14 +79,6 @@ internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2C
 
     // MARK: - NacosPayloadConnection
 
-    var id: UInt64 { self.core.id }
-    var protocolName: String { NacosGRPCProtocol.name }
-    var localAddress: NacosSocketAddress? { self.core.localAddress }
-    var remoteAddress: NacosSocketAddress? { self.core.remoteAddress }
-    var eventLoop: NacosEventLoop { self.core.eventLoop }
-    var isWritable: Bool { self.core.isWritable }
-    var isOpen: Bool { self.core.isOpen }
-
     func start(_ handler: any NacosPayloadConnectionHandler) {
         self.onLoop {
             precondition(self.handler == nil, "start(_:) called twice on gRPC connection \(self.id)")
@@ -100,18 +92,6 @@ internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2C
         }
     }
 
-    func send(_ payload: NacosPayload, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) throws(NacosRemoteError) {
-        try self.core.send(payload, completion: completion) { [self] batch in
-            guard let http2 = self.http2 else {
-                for (_, _, completion) in batch { completion?(.failure(NacosTransportError(.connectionClosed, "gRPC connection \(self.id) is closed"))) }
-                return
-            }
-            http2.batchingWrites {
-                for (payload, message, completion) in batch { self.write(payload, message, completion: completion) }
-            }
-        }
-    }
-
     func close(flush: Bool) {
         self.onLoop {
             guard let http2 = self.http2 else { return }
@@ -121,14 +101,6 @@ internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2C
                 http2.close()
             }
         }
-    }
-
-    func closed() async -> (any Error)? {
-        await self.core.waitUntilClosed()
-    }
-
-    private func onLoop(_ body: @escaping @Sendable () -> Void) {
-        if self.eventLoop.inEventLoop { body() } else { self.eventLoop.execute(body) }
     }
 
     // MARK: - Outbound
@@ -145,7 +117,7 @@ internal final class GRPCClientPayloadConnection: NacosPayloadConnection, HTTP2C
         ]
     }
 
-    private func write(_ payload: NacosPayload, _ message: NacosByteBuffer, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) {
+    func write(_ payload: NacosPayload, _ message: NacosByteBuffer, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) {
         guard let http2 = self.http2, http2.isOpen else {
             completion?(.failure(NacosTransportError(.connectionClosed, "gRPC connection \(self.id) is closed")))
             return

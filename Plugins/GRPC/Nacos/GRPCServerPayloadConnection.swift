@@ -10,7 +10,7 @@ import NacosTransport
 /// name), and the pushes out. Other paths are answered UNIMPLEMENTED, trailers only.
 ///
 /// `@unchecked Sendable`: the thread-safe surface is `core`; every other field is confined to the loop.
-internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2ConnectionDelegate, @unchecked Sendable {
+internal final class GRPCServerPayloadConnection: GRPCPayloadConnection, HTTP2ConnectionDelegate, @unchecked Sendable {
     /// One unary call being received or handled.
     private struct UnaryCall {
         var deframer: GRPCMessageDeframer
@@ -18,11 +18,11 @@ internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2C
         var deadline: NacosScheduledTask?
     }
 
-    private let core: GRPCPayloadConnectionCore
+    let core: GRPCPayloadConnectionCore
     private let configuration: NacosGRPCConfiguration
     private let logger: NacosLogger
     private let onConnection: (any NacosPayloadConnection) -> Void
-    private weak var http2: HTTP2Connection?
+    private(set) weak var http2: HTTP2Connection?
     private var handler: (any NacosPayloadConnectionHandler)?
     private var early: [NacosPayload] = []
     private var calls: [UInt32: UnaryCall] = [:]
@@ -63,14 +63,6 @@ internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2C
 
     // MARK: - NacosPayloadConnection
 
-    var id: UInt64 { self.core.id }
-    var protocolName: String { NacosGRPCProtocol.name }
-    var localAddress: NacosSocketAddress? { self.core.localAddress }
-    var remoteAddress: NacosSocketAddress? { self.core.remoteAddress }
-    var eventLoop: NacosEventLoop { self.core.eventLoop }
-    var isWritable: Bool { self.core.isWritable }
-    var isOpen: Bool { self.core.isOpen }
-
     func start(_ handler: any NacosPayloadConnectionHandler) {
         self.onLoop {
             precondition(self.handler == nil, "start(_:) called twice on gRPC connection \(self.id)")
@@ -78,18 +70,6 @@ internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2C
             let early = self.early
             self.early = []
             for payload in early { handler.connection(self, didReceive: payload) }
-        }
-    }
-
-    func send(_ payload: NacosPayload, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) throws(NacosRemoteError) {
-        try self.core.send(payload, completion: completion) { [self] batch in
-            guard let http2 = self.http2 else {
-                for (_, _, completion) in batch { completion?(.failure(NacosTransportError(.connectionClosed, "gRPC connection \(self.id) is closed"))) }
-                return
-            }
-            http2.batchingWrites {
-                for (payload, message, completion) in batch { self.write(payload, message, completion: completion) }
-            }
         }
     }
 
@@ -105,17 +85,9 @@ internal final class GRPCServerPayloadConnection: NacosPayloadConnection, HTTP2C
         }
     }
 
-    func closed() async -> (any Error)? {
-        await self.core.waitUntilClosed()
-    }
-
-    private func onLoop(_ body: @escaping @Sendable () -> Void) {
-        if self.eventLoop.inEventLoop { body() } else { self.eventLoop.execute(body) }
-    }
-
     // MARK: - Outbound
 
-    private func write(_ payload: NacosPayload, _ message: NacosByteBuffer, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) {
+    func write(_ payload: NacosPayload, _ message: NacosByteBuffer, completion: (@Sendable (Result<Void, NacosTransportError>) -> Void)?) {
         guard let http2 = self.http2, http2.isOpen else {
             completion?(.failure(NacosTransportError(.connectionClosed, "gRPC connection \(self.id) is closed")))
             return
