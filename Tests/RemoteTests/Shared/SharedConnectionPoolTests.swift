@@ -140,8 +140,12 @@ struct SharedConnectionPoolTests {
         // Now the server stops answering: after three heartbeats without a read the client reconnects.
         server.ledger.silent.withLock { $0 = true }
         let silentSince = clock.nowMillis()
-        try await waitUntil("reconnected on a new connection") {
-            if client.isRunning, let id = client.connectionId, id != firstId { return true }
+        // Listener events are delivered asynchronously, so the new connection can be up before the
+        // `.disconnected` event lands; once reconnected the clock stops so that event's time stays exact.
+        try await waitUntil("reconnected on a new connection and the loss reported") {
+            if client.isRunning, let id = client.connectionId, id != firstId {
+                return disconnectedAt.withLock { $0 } != nil
+            }
             clock.advance(by: .seconds(1))
             return false
         }
