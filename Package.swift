@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "NacosTransport", targets: ["NacosTransport"]),
         .library(name: "NacosTLS", targets: ["NacosTLS"]),
         .library(name: "NacosRemote", targets: ["NacosRemote"]),
+        .library(name: "NacosStore", targets: ["NacosStore"]),
+        .library(name: "NacosSQLite", targets: ["NacosSQLite"]),
         .library(name: "NacosNamingAPI", targets: ["NacosNamingAPI"]),
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
@@ -43,12 +45,19 @@ let package = Package(
         .target(name: "NacosHTTP2", dependencies: ["NacosTransport"], path: "Plugins/HTTP2"),
         // gRPC over HTTP/2 with the protobuf Payload codec: Nacos's two gRPC services as a protocol layer of NacosRemote.
         .target(name: "NacosGRPC", dependencies: ["NacosTransport", "NacosHTTP2", "NacosRemote"], path: "Plugins/GRPC"),
+        // The store seam: durable records by kind and key with a change feed in revision order, and the
+        // in-memory store; SQLite and PostgreSQL implement it in their own targets.
+        .target(name: "NacosStore", path: "Sources/Store"),
+        // The system's SQLite 3.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // The standalone default store: one SQLite file in WAL mode with full sync and grouped commits.
+        .target(name: "NacosSQLite", dependencies: ["NacosStore", "CSQLite"], path: "Plugins/SQLite"),
         // The naming messages both the server and the SDK speak: Instance, ServiceInfo, the naming requests.
         .target(name: "NacosNamingAPI", dependencies: ["NacosRemote"], path: "Sources/NamingAPI"),
         // The registry core: services, clients, indexes, events, push, health, naming request handlers.
         .target(
             name: "NacosNaming",
-            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
+            dependencies: ["NacosNamingAPI", "NacosRemote", "NacosStore", "NacosTransport"],
             path: "Sources/Naming"
         ),
         // The Swift SDK an application embeds; it never links the server's registry.
@@ -66,7 +75,7 @@ let package = Package(
         // HTTP/1.1 over any stream transport: parser, router, client, the Open API v1/v2, ops and metrics.
         .target(
             name: "NacosHTTP",
-            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming"],
+            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosStore"],
             path: "Plugins/HTTP"
         ),
         // A whole node as a library: configuration, wiring of transports, registry and HTTP, shutdown.
@@ -74,7 +83,7 @@ let package = Package(
             name: "NacosServer",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosHTTP2", "NacosGRPC", "NacosNamingAPI", "NacosNaming",
-                "NacosDistro", "NacosHTTP",
+                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite",
             ],
             path: "Sources/Server"
         ),
@@ -84,7 +93,7 @@ let package = Package(
             name: "nacos-bench",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosGRPC", "NacosHTTP2", "NacosNamingAPI", "NacosNaming",
-                "NacosClient", "NacosHTTP", "NacosDistro", "NacosServer",
+                "NacosClient", "NacosHTTP", "NacosDistro", "NacosServer", "NacosStore", "NacosSQLite",
             ],
             path: "Benchmarks"
         ),
@@ -125,13 +134,18 @@ let package = Package(
             path: "Tests/RemoteTests"
         ),
         .testTarget(
+            name: "NacosStoreTests",
+            dependencies: ["NacosStore", "NacosSQLite", "NacosTestKit"],
+            path: "Tests/StoreTests"
+        ),
+        .testTarget(
             name: "NacosNamingAPITests",
             dependencies: ["NacosNamingAPI", "NacosRemote", "NacosTransport"],
             path: "Tests/NamingAPITests"
         ),
         .testTarget(
             name: "NacosNamingTests",
-            dependencies: ["NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            dependencies: ["NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosStore", "NacosTransport", "NacosTestKit"],
             path: "Tests/NamingTests"
         ),
         .testTarget(

@@ -34,6 +34,8 @@ final class DistroBenchmarkNode: Sendable {
         configuration.mode = .cluster
         configuration.memberList = members
         configuration.distro.syncDelay = syncDelay
+        // Distro moves ephemeral data only: the nodes share no durable store (and no file).
+        configuration.store.kind = .memory
         if let mebibytes = clusterMaxFrameMiB {
             configuration.rpc.clusterMaxFrameLength = mebibytes * 1024 * 1024
         }

@@ -1,6 +1,7 @@
 public import NacosHTTP
 public import NacosNaming
 public import NacosRemote
+import NacosStore
 public import NacosDistro
 import NacosGRPC
 import NacosHTTP2
@@ -176,14 +177,23 @@ private struct Components: Sendable {
             healthyMembers: members.map(\.address),
             enabled: configuration.mode == .cluster
         )
+        let store = try ServerStoreFactory.make(configuration)
         let registry = NamingRegistry(
             configuration: configuration.naming,
             connectionManager: connections,
+            store: store,
             clock: clock,
             logger: logger,
             udpExecutor: udpPush,
             isResponsibleAddress: { mapper.isResponsible($0) }
         )
+        do {
+            try await registry.open()
+        } catch {
+            await store.close()
+            throw ServerStoreFactory.Failure(key: ServerStoreFactory.key(for: configuration), message: "the \(store.kind) store cannot open: \(error.message)")
+        }
+        logger.info("naming store: \(store.kind) (\(store.health.detail)), \(registry.storeApplier.appliedRecords) record(s) loaded")
 
         var clientHandlers = NacosRequestHandlerRegistry()
         registry.install(into: &clientHandlers)
@@ -358,6 +368,7 @@ private struct Components: Sendable {
         await self.openAPI.shutdown()
         self.cluster?.shutdown()
         self.registry.shutdown()
+        await self.registry.store.close()
         self.connections.shutdown()
         await self.udpPush?.shutdown()
     }

@@ -141,14 +141,14 @@ struct DistroClientDataProcessorTests {
     }
 
     @Test("data of persistent clients is ignored; a service that exists as persistent is skipped")
-    func persistentIgnored() throws {
+    func persistentIgnored() async throws {
         let fixture = DistroRegistryFixture()
         #expect(!fixture.processor.apply(ClientSyncData(clientId: "10.0.0.1:80#false", revision: 1, publications: [Self.orders: .single(DistroRegistryFixture.info("10.0.0.1", 80))])))
         #expect(fixture.registry.clients.client("10.0.0.1:80#false") == nil)
         #expect(fixture.processor.syncData(clientId: "10.0.0.1:80#false") == nil)
 
         let persistent = Service(namespace: nil, group: nil, name: "db", ephemeral: false)
-        try fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.5", port: 3306, ephemeral: false), service: persistent)
+        try await fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.5", port: 3306, ephemeral: false), service: persistent)
         #expect(fixture.processor.syncData(clientId: "10.0.0.5:3306#false") == nil)
         fixture.processor.apply(ClientSyncData(clientId: "peer-conn-4", revision: 1, publications: [
             persistent: .single(DistroRegistryFixture.info("10.0.0.6", 1)),
@@ -223,14 +223,14 @@ struct DistroClientDataProcessorTests {
     }
 
     @Test("a snapshot of one registry, through its JSON, rebuilds the same services in another")
-    func snapshotIntoSecondRegistry() throws {
+    func snapshotIntoSecondRegistry() async throws {
         let source = DistroRegistryFixture()
         source.processor.apply(ClientSyncData(clientId: "peer-conn-7", revision: 3, publications: [
             Self.orders: .single(DistroRegistryFixture.info("10.0.0.1", 80, metadata: ["m": "1"])),
             Self.stock: .batch(BatchInstancePublishInfo(instances: [DistroRegistryFixture.info("10.0.0.2", 81), DistroRegistryFixture.info("10.0.0.3", 82, weight: 0)])),
         ]))
         try source.registry.operations.registerIpPortInstance(Instance(ip: "10.0.0.4", port: 83, enabled: false), service: Self.orders)
-        try source.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.5", port: 84, ephemeral: false), service: Service(namespace: nil, group: nil, name: "db", ephemeral: false))
+        try await source.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.5", port: 84, ephemeral: false), service: Service(namespace: nil, group: nil, name: "db", ephemeral: false))
 
         let snapshot = source.processor.snapshot()
         #expect(Set(snapshot.clientSyncDataList.map(\.clientId)) == ["peer-conn-7", "10.0.0.4:83#true"])

@@ -46,6 +46,7 @@ import Testing
     @Test func garbageParametersOnEveryRouteNeverFailTheServer() async throws {
         try await OpenAPIHarness.run(udp: true) { harness in
             let keeper = [("serviceName", "keeper"), ("namespaceId", "keepers"), ("ip", "10.9.9.9"), ("port", "9999")]
+            try await harness.registry.namespaceOperator.create(id: "keepers", name: "keepers", description: "")
             #expect(try await harness.post(Paths.v1Instance, keeper).status == 200)
             let routes = NacosOpenAPI(context: OpenAPIContext(registry: harness.registry, connections: harness.manager, selfAddress: "x"))
                 .makeRouter().paths
@@ -83,7 +84,7 @@ import Testing
                     #expect(reply.json.keys.sorted() == ["code", "data", "message"], "#\(index) \(method) \(path): \(reply)")
                 }
             }
-            #expect(statuses[200, default: 0] > 20 && statuses[400, default: 0] > 100, "\(statuses)")
+            #expect(statuses[200, default: 0] > 20 && statuses[400, default: 0] > 60, "\(statuses)")
 
             // The keeper is untouched and a well-behaved client is served as usual.
             let kept = try await harness.hosts("keeper", [("namespaceId", "keepers")])
@@ -173,6 +174,7 @@ import Testing
         http.idleTimeout = .seconds(2)
         try await OpenAPIHarness.run(kind, http: http) { harness in
             let keeper = [("serviceName", "keeper"), ("namespaceId", "keepers"), ("ip", "10.9.9.9"), ("port", "9999")]
+            try await harness.registry.namespaceOperator.create(id: "keepers", name: "keepers", description: "")
             #expect(try await harness.post(Paths.v1Instance, keeper).status == 200)
             var random = SeededRandom(seed: kind == .tcp ? 0x0A_F1_0001 : 0x0A_F1_0002)
             var connections: [RawHTTPConnection] = []

@@ -90,6 +90,7 @@ import Testing
                 try await harness.register(name, port: 1)
             }
             try await harness.register("other", port: 1, [("groupName", "G2")])
+            try await harness.registry.namespaceOperator.create(id: "dev", name: "dev", description: "")
             try await harness.register("tenant", port: 1, [("namespaceId", "dev")])
 
             let page = try await harness.get(Paths.v1Service + "/list", [("pageNo", "1"), ("pageSize", "2")])

@@ -1,4 +1,5 @@
 import NacosClient
+import NacosNaming
 import NacosNamingAPI
 import NacosRemote
 import NacosTestKit
@@ -11,6 +12,7 @@ struct IsolationTests {
     @Test func theSameAddressInTwoNamespacesAndGroupsStaysApart() async throws {
         try await withNamingTestScope { scope in
             let node = try await scope.startRegistry()
+            try await node.registry.namespaceOperator.create(id: "dev", name: "dev", description: "")
             let service = UniqueName.next("tenant")
             let publicProvider = try await scope.makeService(node)
             let devProvider = try await scope.makeService(node, namespace: "dev")
@@ -36,6 +38,7 @@ struct IsolationTests {
         try await withNamingTestScope { scope in
             let node = try await scope.startRegistry()
             let namespace = UniqueName.next("page")
+            try await node.registry.namespaceOperator.create(id: namespace, name: namespace, description: "")
             let provider = try await scope.makeService(node, namespace: namespace)
             let names = (1...3).map { "svc-\($0)" }
             for name in names {

@@ -33,9 +33,9 @@ struct BeatAndHealthTests {
     }
 
     @Test("a full beat that would register into a persistent service, or an illegal instance, is a 400")
-    func fullBeatRefused() throws {
+    func fullBeatRefused() async throws {
         let fixture = RegistryFixture()
-        try fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.9", port: 1, ephemeral: false), service: self.db)
+        try await fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.9", port: 1, ephemeral: false), service: self.db)
         #expect(throws: NacosException.self) {
             try fixture.registry.instanceOperator.beat(service: self.db, ip: "10.0.0.1", port: 80, cluster: nil, beatInfo: Instance())
         }
@@ -62,7 +62,7 @@ struct BeatAndHealthTests {
     }
 
     @Test("the interval comes from the overlay, else the instance's metadata, else the switch")
-    func beatInterval() throws {
+    func beatInterval() async throws {
         let fixture = RegistryFixture()
         let registry = fixture.registry
         try registry.switches.update(entry: "clientBeatInterval", value: "4000")
@@ -73,7 +73,7 @@ struct BeatAndHealthTests {
         let metadata = ["preserved.heart.beat.interval": "2000"]
         try registry.operations.registerIpPortInstance(RegistryFixture.instance("10.0.0.1", 80, metadata: metadata), service: self.service)
         #expect(try registry.instanceOperator.beat(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, beatInfo: nil).clientBeatInterval == 2_000)
-        try registry.instanceOperator.patchInstance(
+        try await registry.instanceOperator.patchInstance(
             service: self.service, ip: "10.0.0.1", port: 80, cluster: nil,
             metadata: ["preserved.heart.beat.interval": "1000"], weight: nil, enabled: nil
         )
@@ -81,21 +81,21 @@ struct BeatAndHealthTests {
     }
 
     @Test("manual health needs a NONE cluster (Nacos's text), and a published persistent instance")
-    func manualHealthRefused() throws {
+    func manualHealthRefused() async throws {
         let fixture = RegistryFixture()
         let registry = fixture.registry
-        try registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
+        try await registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
         let working = NacosException(.invalidParam, "health check is still working, service: DEFAULT_GROUP@@db, cluster: DEFAULT")
-        #expect(throws: working) {
-            try registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
+        await #expect(throws: working) {
+            try await registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
         }
-        try registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .tcp))
-        #expect(throws: working) {
-            try registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
+        try await registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .tcp))
+        await #expect(throws: working) {
+            try await registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
         }
-        try registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .none))
-        #expect(throws: NacosException(.notFound, "no persistent instance 10.0.0.8:3306 in cluster DEFAULT of service DEFAULT_GROUP@@db")) {
-            try registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.8", port: 3306, cluster: nil, healthy: false)
+        try await registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .none))
+        await #expect(throws: NacosException(.notFound, "no persistent instance 10.0.0.8:3306 in cluster DEFAULT of service DEFAULT_GROUP@@db")) {
+            try await registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.8", port: 3306, cluster: nil, healthy: false)
         }
         #expect(registry.storage.instances(of: self.db).first?.healthy == true)
     }
@@ -104,9 +104,9 @@ struct BeatAndHealthTests {
     func manualHealth() async throws {
         let fixture = RegistryFixture()
         let registry = fixture.registry
-        try registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
-        try registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .none))
-        try registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
+        try await registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
+        try await registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: ClusterMetadata(healthCheckType: .none))
+        try await registry.instanceOperator.setPersistentInstanceHealth(service: self.db, ip: "10.0.0.7", port: 3306, cluster: nil, healthy: false)
         #expect(registry.storage.instances(of: self.db).first?.healthy == false)
         try await waitUntil("serviceChanged for the flip") {
             fixture.recorded.all.filter { $0 == .serviceChanged(self.db, incrementRevision: true) }.count >= 2
@@ -121,9 +121,9 @@ struct BeatAndHealthTests {
     func checkPort() async throws {
         let fixture = RegistryFixture()
         let registry = fixture.registry
-        try registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
+        try await registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
         let settings = ClusterMetadata(healthCheckType: .tcp, healthCheckPort: 9000, useInstancePortForCheck: false)
-        try registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: settings)
+        try await registry.serviceOperator.updateCluster("DEFAULT", of: self.db, metadata: settings)
         await registry.healthChecker.checkOnce()
         #expect(fixture.prober.probedAddresses == ["10.0.0.7:9000"])
     }

@@ -16,8 +16,9 @@ struct ClientViewAndMetricsTests {
     /// Synced connection `syncedId` publishes one instance of `orders` and subscribes to both services;
     /// synced connection `batch` publishes three of `users`; `10.0.0.1:80#true` and `10.0.0.7:3306#false`
     /// publish one each.
-    private func populated() throws -> RegistryFixture {
+    private func populated() async throws -> RegistryFixture {
         let fixture = RegistryFixture()
+        try await fixture.registry.namespaceOperator.create(id: "ns", name: "ns", description: "")
         let operations = fixture.registry.operations
         fixture.connectionClient(self.syncedId)
         fixture.connectionClient("batch")
@@ -30,13 +31,13 @@ struct ClientViewAndMetricsTests {
             clientId: "batch"
         )
         try operations.registerIpPortInstance(RegistryFixture.instance("10.0.0.1", 80), service: self.orders)
-        try operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
+        try await operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: self.db)
         return fixture
     }
 
     @Test("metrics count services, instances, subscriptions and clients, and follow changes and releases")
-    func metrics() throws {
-        let fixture = try self.populated()
+    func metrics() async throws {
+        let fixture = try await self.populated()
         let registry = fixture.registry
         #expect(registry.metrics == NamingMetrics(
             serviceCount: 3,
@@ -56,14 +57,14 @@ struct ClientViewAndMetricsTests {
         registry.clients.connectionClients.clientDisconnected(self.syncedId)
         let after = registry.metrics
         #expect(after.instanceCount == 3 && after.subscribeCount == 0 && after.clientCount == 3)
-        registry.operations.deregisterPersistentInstance(Instance(ip: "10.0.0.7", port: 3306), service: self.db)
+        try await registry.operations.deregisterPersistentInstance(Instance(ip: "10.0.0.7", port: 3306), service: self.db)
         #expect(registry.metrics.persistentIpPortClientCount == 0)
         #expect(registry.metrics.instanceCount == 2 && registry.metrics.responsibleInstanceCount == 1)
     }
 
     @Test("client detail of a connection and of ip:port clients; 404 for an unknown one")
-    func detail() throws {
-        let fixture = try self.populated()
+    func detail() async throws {
+        let fixture = try await self.populated()
         let views = fixture.registry.clientInfo
         #expect(views.clientIds == ["10.0.0.1:80#true", "10.0.0.7:3306#false", self.syncedId, "batch"].sorted())
         let connection = try views.detail(of: self.syncedId)
@@ -80,8 +81,8 @@ struct ClientViewAndMetricsTests {
     }
 
     @Test("a client's publications (batches expanded) and subscriptions")
-    func clientLists() throws {
-        let fixture = try self.populated()
+    func clientLists() async throws {
+        let fixture = try await self.populated()
         let views = fixture.registry.clientInfo
         let batch = try views.publications(of: "batch")
         #expect(batch.map(\.instance.port) == [1, 2, 3] && batch.allSatisfy { $0.service == self.users })
@@ -94,8 +95,8 @@ struct ClientViewAndMetricsTests {
     }
 
     @Test("a service's publishers and subscribers, optionally filtered by ip and port")
-    func serviceLists() throws {
-        let fixture = try self.populated()
+    func serviceLists() async throws {
+        let fixture = try await self.populated()
         let views = fixture.registry.clientInfo
         #expect(views.publishers(of: self.orders).map(\.clientId) == ["10.0.0.1:80#true", self.syncedId])
         #expect(views.publishers(of: self.orders, ip: "10.0.0.1", port: 80).map(\.clientId) == ["10.0.0.1:80#true"])

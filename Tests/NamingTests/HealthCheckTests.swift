@@ -57,7 +57,7 @@ struct HealthCheckTests {
     func persistentFlip() async throws {
         let fixture = RegistryFixture()
         let db = Service(namespace: nil, group: nil, name: "db", ephemeral: false)
-        try fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: db)
+        try await fixture.registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: db)
         let checker = fixture.registry.healthChecker
         fixture.prober.set("10.0.0.7:3306", answers: false)
         #expect(await checker.checkOnce().isEmpty)

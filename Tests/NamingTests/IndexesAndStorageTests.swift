@@ -9,9 +9,16 @@ import Testing
 struct IndexesAndStorageTests {
     let service = Service(namespace: "ns", group: "G", name: "svc")
 
+    /// A fixture whose registry has namespace `ns`, which these tests write into.
+    private func fixture() async throws -> RegistryFixture {
+        let fixture = RegistryFixture()
+        try await fixture.registry.namespaceOperator.create(id: "ns", name: "ns", description: "")
+        return fixture
+    }
+
     @Test("register, deregister, subscribe, unsubscribe and release keep both indexes and publish their events (scenario 8)")
     func indexesFollowOperations() async throws {
-        let fixture = RegistryFixture()
+        let fixture = try await self.fixture()
         let operations = fixture.registry.operations
         let indexes = fixture.registry.indexes
         fixture.connectionClient("c1")
@@ -50,8 +57,8 @@ struct IndexesAndStorageTests {
     }
 
     @Test("instances are cached and recomputed from publishers after a change; batches expand (scenario 9)")
-    func storageRecomputes() throws {
-        let fixture = RegistryFixture()
+    func storageRecomputes() async throws {
+        let fixture = try await self.fixture()
         let operations = fixture.registry.operations
         fixture.connectionClient("c1")
         fixture.connectionClient("c2")
@@ -73,8 +80,8 @@ struct IndexesAndStorageTests {
     }
 
     @Test("selection by clusters, enabled-only and healthy-only")
-    func selection() throws {
-        let fixture = RegistryFixture()
+    func selection() async throws {
+        let fixture = try await self.fixture()
         for (index, instance) in [
             RegistryFixture.instance("10.0.0.1", 80, cluster: "A"),
             RegistryFixture.instance("10.0.0.2", 80, cluster: "A", healthy: false),
@@ -100,8 +107,8 @@ struct IndexesAndStorageTests {
     }
 
     @Test("the protect threshold reports every kept instance healthy once too few are healthy")
-    func protectThreshold() throws {
-        let fixture = RegistryFixture()
+    func protectThreshold() async throws {
+        let fixture = try await self.fixture()
         for (index, healthy) in [true, false, false].enumerated() {
             fixture.connectionClient("c\(index)")
             try fixture.registry.operations.registerInstance(
@@ -140,8 +147,8 @@ struct IndexesAndStorageTests {
     }
 
     @Test("the empty-service cleaner removes services without publishers after 60 s idle")
-    func emptyServiceCleaner() throws {
-        let fixture = RegistryFixture()
+    func emptyServiceCleaner() async throws {
+        let fixture = try await self.fixture()
         let kept = Service(namespace: "ns", group: "G", name: "kept")
         let withMetadata = Service(namespace: "ns", group: "G", name: "meta")
         fixture.connectionClient("c1")

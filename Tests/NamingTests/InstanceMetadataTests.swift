@@ -23,23 +23,23 @@ struct InstanceMetadataTests {
     }
 
     @Test("PUT on a service that does not exist is refused with Nacos's text")
-    func updateNeedsService() {
+    func updateNeedsService() async {
         let fixture = RegistryFixture()
         let missing = Service(namespace: "ns1", group: "g", name: "nothing")
-        #expect(throws: NacosException(
+        await #expect(throws: NacosException(
             .invalidParam,
             "service not found, namespace: ns1, service: Service{namespace='ns1', group='g', name='nothing', ephemeral=true}"
         )) {
-            try fixture.registry.instanceOperator.updateInstance(RegistryFixture.instance("10.0.0.1", 80), service: missing)
+            try await fixture.registry.instanceOperator.updateInstance(RegistryFixture.instance("10.0.0.1", 80), service: missing)
         }
         #expect(fixture.registry.instanceMetadata.count == 0)
     }
 
     @Test("PUT writes an overlay: weight and enabled win, metadata merges, the publication stays")
-    func updateOverlays() throws {
+    func updateOverlays() async throws {
         let fixture = try self.publishedFixture()
         let update = RegistryFixture.instance("10.0.0.1", 80, enabled: true, weight: 5, metadata: ["b": "2", "a": "9"])
-        try fixture.registry.instanceOperator.updateInstance(update, service: self.service)
+        try await fixture.registry.instanceOperator.updateInstance(update, service: self.service)
         let info = fixture.registry.storage.serviceInfo(of: self.service, clusters: [], healthyOnly: false, now: fixture.clock.nowMillis())
         let host = try #require(info.instances.first)
         #expect(host.weight == 5)
@@ -49,10 +49,10 @@ struct InstanceMetadataTests {
     }
 
     @Test("an overlay that disables the instance hides it from queries but not from the detail")
-    func disabledByOverlay() throws {
+    func disabledByOverlay() async throws {
         let fixture = try self.publishedFixture()
         let operations = fixture.registry.instanceOperator
-        try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: nil, enabled: false)
+        try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: nil, enabled: false)
         let info = fixture.registry.storage.serviceInfo(of: self.service, clusters: [], healthyOnly: false, now: fixture.clock.nowMillis())
         #expect(info.instances.isEmpty)
         let detail = try operations.instance(of: self.service, ip: "10.0.0.1", port: 80, cluster: "DEFAULT")
@@ -61,12 +61,12 @@ struct InstanceMetadataTests {
     }
 
     @Test("a patch merges: absent fields stay, metadata replaces the overlay's metadata")
-    func patchMerges() throws {
+    func patchMerges() async throws {
         let fixture = try self.publishedFixture()
         let operations = fixture.registry.instanceOperator
-        try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: ["x": "1"], weight: 3, enabled: nil)
-        try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: nil, enabled: false)
-        try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: ["y": "2"], weight: nil, enabled: nil)
+        try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: ["x": "1"], weight: 3, enabled: nil)
+        try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: nil, enabled: false)
+        try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: ["y": "2"], weight: nil, enabled: nil)
         let overlay = try #require(fixture.registry.instanceMetadata.metadata(of: self.service, metadataId: "10.0.0.1:80:DEFAULT"))
         #expect(overlay == InstanceMetadata(enabled: false, weight: 3, extendData: ["y": "2"]))
         let detail = try operations.instance(of: self.service, ip: "10.0.0.1", port: 80, cluster: nil)
@@ -74,11 +74,11 @@ struct InstanceMetadataTests {
     }
 
     @Test("patch and detail answer 404 for an instance that is not published")
-    func notFound() throws {
+    func notFound() async throws {
         let fixture = try self.publishedFixture()
         let operations = fixture.registry.instanceOperator
-        #expect(throws: NacosException(.notFound, "no matched ip found!")) {
-            try operations.patchInstance(service: self.service, ip: "10.0.0.2", port: 80, cluster: nil, metadata: nil, weight: 1, enabled: nil)
+        await #expect(throws: NacosException(.notFound, "no matched ip found!")) {
+            try await operations.patchInstance(service: self.service, ip: "10.0.0.2", port: 80, cluster: nil, metadata: nil, weight: 1, enabled: nil)
         }
         #expect(throws: NacosException(.notFound, "no matched ip found!")) {
             try operations.instance(of: self.service, ip: "10.0.0.1", port: 80, cluster: "other")
@@ -91,18 +91,18 @@ struct InstanceMetadataTests {
     }
 
     @Test("bad weights and oversized metadata are refused")
-    func badInput() throws {
+    func badInput() async throws {
         let fixture = try self.publishedFixture()
         let operations = fixture.registry.instanceOperator
-        #expect(throws: NacosException(.invalidParam, "instance format invalid: The weights range from 0.0 to 10000.0")) {
-            try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: -1, enabled: nil)
+        await #expect(throws: NacosException(.invalidParam, "instance format invalid: The weights range from 0.0 to 10000.0")) {
+            try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: -1, enabled: nil)
         }
-        #expect(throws: NacosException.self) {
-            try operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: .nan), service: self.service)
+        await #expect(throws: NacosException.self) {
+            try await operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: .nan), service: self.service)
         }
         let huge = ["k": String(repeating: "v", count: 2_000)]
-        #expect(throws: NacosException.self) {
-            try operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: huge, weight: nil, enabled: nil)
+        await #expect(throws: NacosException.self) {
+            try await operations.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: huge, weight: nil, enabled: nil)
         }
         #expect(fixture.registry.instanceMetadata.count == 0)
     }
@@ -113,7 +113,7 @@ struct InstanceMetadataTests {
         configuration.pushMergeWindow = .zero
         let fixture = try self.publishedFixture(configuration)
         let revision = fixture.registry.services.record(of: self.service)?.revision ?? 0
-        try fixture.registry.instanceOperator.patchInstance(
+        try await fixture.registry.instanceOperator.patchInstance(
             service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: ["zone": "b"], weight: 7, enabled: nil
         )
         #expect((fixture.registry.services.record(of: self.service)?.revision ?? 0) > revision)
@@ -128,20 +128,20 @@ struct InstanceMetadataTests {
     }
 
     @Test("batch metadata adds to and removes from every instance's overlay")
-    func batchMetadata() throws {
+    func batchMetadata() async throws {
         let fixture = try self.publishedFixture()
         try fixture.registry.operations.registerIpPortInstance(RegistryFixture.instance("10.0.0.2", 81, cluster: "c1"), service: self.service)
         let operations = fixture.registry.instanceOperator
-        let updated = try operations.batchUpdateMetadata(service: self.service, instances: [], metadata: ["env": "prod"])
+        let updated = try await operations.batchUpdateMetadata(service: self.service, instances: [], metadata: ["env": "prod"])
         #expect(Set(updated) == ["10.0.0.1:80:unknown:DEFAULT:ephemeral", "10.0.0.2:81:unknown:c1:ephemeral"])
         #expect(fixture.registry.storage.instances(of: self.service).allSatisfy { $0.metadata["env"] == "prod" })
-        let only = try operations.batchUpdateMetadata(
+        let only = try await operations.batchUpdateMetadata(
             service: self.service,
             instances: [RegistryFixture.instance("10.0.0.2", 81, cluster: "c1"), RegistryFixture.instance("10.9.9.9", 1)],
             metadata: ["tier": "1"]
         )
         #expect(only == ["10.0.0.2:81:unknown:c1:ephemeral"])
-        try operations.batchDeleteMetadata(service: self.service, instances: [], metadata: ["env": ""])
+        try await operations.batchDeleteMetadata(service: self.service, instances: [], metadata: ["env": ""])
         let instances = fixture.registry.storage.instances(of: self.service)
         #expect(instances.allSatisfy { $0.metadata["env"] == nil })
         #expect(instances.first { $0.port == 81 }?.metadata["tier"] == "1")
@@ -149,10 +149,10 @@ struct InstanceMetadataTests {
     }
 
     @Test("an overlay outlives its instance by 60 s; an instance that comes back keeps it")
-    func overlayExpiry() throws {
+    func overlayExpiry() async throws {
         let fixture = try self.publishedFixture()
         let registry = fixture.registry
-        try registry.instanceOperator.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: 4, enabled: nil)
+        try await registry.instanceOperator.patchInstance(service: self.service, ip: "10.0.0.1", port: 80, cluster: nil, metadata: nil, weight: 4, enabled: nil)
         #expect(registry.cleanExpiredMetadata().isEmpty)
         try registry.operations.deregisterInstance(service: self.service, clientId: "p")
         #expect(registry.cleanExpiredMetadata().isEmpty, "first pass only marks it")
@@ -174,25 +174,25 @@ struct InstanceMetadataTests {
     }
 
     @Test("the overlay limit refuses new overlays but still allows changing existing ones")
-    func overlayLimit() throws {
+    func overlayLimit() async throws {
         var configuration = NamingConfiguration()
         configuration.maxInstanceMetadataCount = 1
         let fixture = try self.publishedFixture(configuration)
         let operations = fixture.registry.instanceOperator
-        try operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: 3), service: self.service)
-        #expect(throws: NacosException.self) {
-            try operations.updateInstance(RegistryFixture.instance("10.0.0.9", 80), service: self.service)
+        try await operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: 3), service: self.service)
+        await #expect(throws: NacosException.self) {
+            try await operations.updateInstance(RegistryFixture.instance("10.0.0.9", 80), service: self.service)
         }
-        try operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: 4), service: self.service)
+        try await operations.updateInstance(RegistryFixture.instance("10.0.0.1", 80, weight: 4), service: self.service)
         #expect(fixture.registry.instanceMetadata.count == 1)
         #expect(fixture.registry.storage.instances(of: self.service).first?.weight == 4)
     }
 
     @Test("an overlay's heart-beat timeout wins over the instance's for the beat checker")
-    func overlayBeatTimeout() throws {
+    func overlayBeatTimeout() async throws {
         let fixture = RegistryFixture()
         try fixture.registry.operations.registerIpPortInstance(RegistryFixture.instance("10.0.0.1", 80), service: self.service)
-        try fixture.registry.instanceOperator.patchInstance(
+        try await fixture.registry.instanceOperator.patchInstance(
             service: self.service,
             ip: "10.0.0.1",
             port: 80,

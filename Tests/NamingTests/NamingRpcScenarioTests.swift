@@ -105,6 +105,8 @@ struct NamingRpcScenarioTests {
         try await NamingHarness.run(.inMemory) { harness in
             let client = try await harness.connect()
             let other = try await harness.connect()
+            try await harness.registry.namespaceOperator.create(id: "dev", name: "dev", description: "")
+            try await harness.registry.namespaceOperator.create(id: "prod", name: "prod", description: "")
             try await client.register(Instance(ip: "10.0.0.9", port: 80), service: "svc", namespace: "dev")
             try await other.register(Instance(ip: "10.0.0.9", port: 80), service: "svc", namespace: "prod")
             try await client.register(Instance(ip: "10.0.0.9", port: 81), service: "svc", group: "OTHER", namespace: "dev")

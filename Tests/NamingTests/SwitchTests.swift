@@ -140,7 +140,7 @@ struct SwitchTests {
         let registry = fixture.registry
         try registry.operations.registerIpPortInstance(RegistryFixture.instance("10.0.0.1", 80), service: self.service)
         let db = Service(namespace: nil, group: nil, name: "db", ephemeral: false)
-        try registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: db)
+        try await registry.operations.registerPersistentInstance(Instance(ip: "10.0.0.7", port: 3306, ephemeral: false), service: db)
         try registry.switches.update(entry: "check", value: "false")
         fixture.clock.advance(by: .seconds(16))
         let outcome = registry.beatChecker.checkOnce(now: fixture.clock.nowMillis())

@@ -126,7 +126,7 @@ import Testing
         let file = """
             server.servlet.contextPath=/nacos
             spring.sql.init.platform=mysql
-            db.pool.config.maximumPoolSize=20
+            db.num=1
             nacos.core.auth.enabled=false
             management.metrics.export.elastic.enabled=false
             nacos.remote.server.rpc.tls.protocols=TLSv1.2
@@ -151,7 +151,7 @@ import Testing
             nacos.inetutils.ip-address=
             spring.sql.init.platform=mysql
             db.num=1
-            db.pool.config.maximumPoolSize=20
+            db.num=1
             nacos.config.push.maxRetryTime=50
             nacos.naming.data.warmup=true
             nacos.naming.expireInstance=true

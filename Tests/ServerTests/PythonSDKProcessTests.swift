@@ -57,8 +57,13 @@ struct PythonSDKProcessTests {
     }
 
     @Test func registerListSubscribeBatchIsolationAndDeregister() async throws {
-        try await self.withStandaloneServer { port, _ in
-            try await self.expectScenario(["--server", "127.0.0.1:\(port)", "basic"])
+        try await self.withStandaloneServer { port, http in
+            // The scenario's custom namespace must exist: the server refuses writes into unknown ones.
+            let created = try await http.send(
+                ServerProcessTests.form(.post, "/nacos/v1/console/namespaces", "customNamespaceId=dev&namespaceName=dev")
+            )
+            #expect(created.status == .ok, "\(created.bodyText)")
+            try await self.expectScenario(["--server", "127.0.0.1:\(port)", "--custom-namespace", "dev", "basic"])
         }
     }
 

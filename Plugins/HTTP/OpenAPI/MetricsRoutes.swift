@@ -1,4 +1,5 @@
 import NacosNaming
+import NacosStore
 import NacosRemote
 
 /// Prometheus text at `/nacos/actuator/prometheus` (Nacos's actuator path) and `/metrics`: connections
@@ -19,6 +20,24 @@ struct MetricsRoutes: Sendable {
         }
         router.add(.get, "/nacos/actuator/prometheus", handler)
         router.add(.get, "/metrics", handler)
+    }
+
+    /// The durable store's families: whether it takes writes, its commits and their latency, the commit
+    /// queue, reconnects, and the revision the registry applied.
+    static func collectStore(_ registry: NamingRegistry, into exposition: inout PrometheusExposition) throws {
+        let store = registry.store
+        let metrics = store.metrics
+        let labels = ["store": store.kind]
+        try exposition.addGauge("nacos_store_up", help: "Whether the durable store takes writes (1) or not (0).", labels: labels, value: store.health.isAvailable ? 1 : 0)
+        try exposition.addCounter("nacos_store_commits_total", help: "Durable commits that succeeded.", labels: labels, value: metrics.commits)
+        try exposition.addCounter("nacos_store_commit_failures_total", help: "Durable commits that failed.", labels: labels, value: metrics.failedCommits)
+        try exposition.addCounter("nacos_store_transactions_total", help: "Transactions written; grouped commits share one.", labels: labels, value: metrics.transactions)
+        try exposition.addCounter("nacos_store_commit_seconds_sum", help: "Summed time from a commit's call until it was durable.", labels: labels, value: metrics.commitSecondsSum)
+        try exposition.addGauge("nacos_store_commit_seconds_max", help: "The longest time a commit took until it was durable.", labels: labels, value: metrics.commitSecondsMax)
+        try exposition.addGauge("nacos_store_commit_queue", help: "Commits waiting for their transaction.", labels: labels, value: metrics.queueDepth)
+        try exposition.addCounter("nacos_store_reconnects_total", help: "Times the store's connection was re-established.", labels: labels, value: metrics.reconnects)
+        try exposition.addGauge("nacos_store_applied_revision", help: "The revision of the last change the registry applied.", labels: labels, value: registry.storeApplier.revision)
+        try exposition.addCounter("nacos_store_unreadable_records_total", help: "Stored records that could not be read (logged with their key).", labels: labels, value: registry.storeApplier.unreadableRecords)
     }
 
     /// Writes every family of the node into `exposition`.
@@ -63,6 +82,7 @@ struct MetricsRoutes: Sendable {
         try exposition.addGauge("nacos_naming_services", help: "Services in the registry.", value: naming.serviceCount)
         try exposition.addGauge("nacos_naming_instances", help: "Published instances.", value: naming.instanceCount)
         try exposition.addGauge("nacos_naming_subscribers", help: "Subscriptions to services.", value: naming.subscribeCount)
+        try Self.collectStore(context.registry, into: &exposition)
 
         if let requests = context.rpcServer?.requestMetrics {
             for type in requests.sortedRequestTypes {

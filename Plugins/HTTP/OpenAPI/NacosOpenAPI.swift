@@ -24,6 +24,7 @@ public struct NacosOpenAPI: Sendable {
         let actions = OpenAPINamingActions(context: self.context)
         V1NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
         V2NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
+        NamespaceRoutes(registry: self.context.registry).install(into: &router)
         ClusterRoutes(context: self.context).install(into: &router)
         V2ClientRoutes(context: self.context).install(into: &router)
         LoaderRoutes(context: self.context).install(into: &router)

@@ -31,7 +31,7 @@ public struct OpenAPIError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Translates a registry error: the Nacos code becomes the HTTP status, as Nacos's exception handlers
-    /// do (400, 403, 404, 502, 503 — a limit such as the overlay count; any other code is a 500).
+    /// do (400, 403, 404, 409, 502, 503 — a limit such as the overlay count; any other code is a 500).
     public init(_ exception: NacosException) {
         let code = exception.errorCode.rawValue
         switch code {
@@ -41,6 +41,8 @@ public struct OpenAPIError: Error, Sendable, CustomStringConvertible {
             self.init(.forbidden, .accessDenied, exception.message)
         case 404:
             self.init(.notFound, .resourceNotFound, exception.message)
+        case 409:
+            self.init(.conflict, .parameterValidateError, exception.message)
         case 502:
             self.init(.badGateway, .serverError, exception.message)
         case 503:

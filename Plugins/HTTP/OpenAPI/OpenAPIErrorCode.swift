@@ -41,4 +41,10 @@ public struct OpenAPIErrorCode: Sendable, Hashable {
     public static let serviceDeleteFailure = OpenAPIErrorCode(code: 21009, abstract: "service delete failure")
     /// `30000 server error`.
     public static let serverError = OpenAPIErrorCode(code: 30000, abstract: "server error")
+    /// A namespace id or name that is not allowed.
+    public static let illegalNamespace = OpenAPIErrorCode(code: 22000, abstract: "illegal namespace")
+    /// The namespace does not exist.
+    public static let namespaceNotExist = OpenAPIErrorCode(code: 22001, abstract: "namespace not exist")
+    /// The namespace exists already.
+    public static let namespaceAlreadyExist = OpenAPIErrorCode(code: 22002, abstract: "namespace already exist")
 }

@@ -54,7 +54,7 @@ struct OpenAPINamingActions: Sendable {
     }
 
     /// `POST /instance`: registers an ip:port instance, ephemeral (kept by beats) or persistent.
-    func register(_ parameters: OpenAPIParameters) throws -> Instance {
+    func register(_ parameters: OpenAPIParameters) async throws -> Instance {
         let switches = self.registry.switches.current
         let ephemeral = try parameters.bool("ephemeral", default: switches.defaultInstanceEphemeral)
         let service = try parameters.service(ephemeral: ephemeral)
@@ -62,36 +62,36 @@ struct OpenAPINamingActions: Sendable {
         if ephemeral {
             try self.registry.operations.registerIpPortInstance(instance, service: service)
         } else {
-            try self.registry.operations.registerPersistentInstance(instance, service: service)
+            try await self.registry.operations.registerPersistentInstance(instance, service: service)
         }
         return instance
     }
 
     /// `DELETE /instance`: removes the ip:port instance (ephemeral unless `ephemeral=false`); unknown is a no-op.
-    func deregister(_ parameters: OpenAPIParameters) throws {
+    func deregister(_ parameters: OpenAPIParameters) async throws {
         let ephemeral = try parameters.bool("ephemeral", default: true)
         let service = try parameters.service(ephemeral: ephemeral)
         let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
         if ephemeral {
             self.registry.operations.deregisterIpPortInstance(instance, service: service)
         } else {
-            self.registry.operations.deregisterPersistentInstance(instance, service: service)
+            try await self.registry.operations.deregisterPersistentInstance(instance, service: service)
         }
     }
 
     /// `PUT /instance`: writes the instance's enabled, weight and metadata as its overlay.
-    func update(_ parameters: OpenAPIParameters) throws {
+    func update(_ parameters: OpenAPIParameters) async throws {
         let switches = self.registry.switches.current
         let ephemeral = try parameters.bool("ephemeral", default: switches.defaultInstanceEphemeral)
         let service = try parameters.service(ephemeral: ephemeral)
         let instance = try self.instance(from: parameters, service: service, defaultEphemeral: ephemeral)
-        try Self.coding(.instanceError) { () throws(NacosException) in
-            try self.registry.instanceOperator.updateInstance(instance, service: service)
+        try await Self.coding(.instanceError) { () async throws(NacosException) in
+            try await self.registry.instanceOperator.updateInstance(instance, service: service)
         }
     }
 
     /// `PATCH /instance`: merges the given metadata, weight and enabled into the instance's overlay.
-    func patch(_ parameters: OpenAPIParameters) throws {
+    func patch(_ parameters: OpenAPIParameters) async throws {
         let service = try parameters.service()
         let ip = try parameters.required("ip")
         let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
@@ -99,7 +99,7 @@ struct OpenAPINamingActions: Sendable {
         if let weight, !(Self.minWeight...Self.maxWeight).contains(weight) { throw Self.weightOutOfRange }
         let enabled: Bool? = parameters.optional(anyOf: "enabled", "enable") == nil
             ? nil : try parameters.bool(anyOf: ["enabled", "enable"], default: true)
-        try self.registry.instanceOperator.patchInstance(
+        try await self.registry.instanceOperator.patchInstance(
             service: service,
             ip: ip,
             port: port,
@@ -204,13 +204,13 @@ struct OpenAPINamingActions: Sendable {
     }
 
     /// `PUT /health`: sets the health of a persistent instance whose cluster has no active health check.
-    func setHealth(_ parameters: OpenAPIParameters) throws {
+    func setHealth(_ parameters: OpenAPIParameters) async throws {
         let service = try parameters.service(ephemeral: false)
         let ip = try parameters.required("ip")
         let port = try parameters.requiredInt("port", range: NamingParamCheck.portRange)
         guard parameters.optional(anyOf: "healthy", "valid") != nil else { throw OpenAPIError.missing("healthy") }
         let healthy = try parameters.bool(anyOf: ["healthy", "valid"], default: true)
-        try self.registry.instanceOperator.setPersistentInstanceHealth(
+        try await self.registry.instanceOperator.setPersistentInstanceHealth(
             service: service,
             ip: ip,
             port: port,
@@ -222,7 +222,7 @@ struct OpenAPINamingActions: Sendable {
     /// `PUT /cluster`: sets how a cluster's persistent instances are health-checked and its metadata
     /// (Nacos's `ClusterController.update`): `clusterName`, `checkPort`, `useInstancePort4Check` and
     /// `healthChecker` (`{"type":"TCP"|"HTTP"|"MYSQL"|"NONE",…}`) are required.
-    func updateCluster(_ parameters: OpenAPIParameters) throws {
+    func updateCluster(_ parameters: OpenAPIParameters) async throws {
         let clusterName = try parameters.required("clusterName")
         let service = try parameters.service()
         if let reason = NamingParamCheck.cluster(clusterName) {
@@ -250,8 +250,8 @@ struct OpenAPINamingActions: Sendable {
             useInstancePortForCheck: useInstancePort,
             extendData: try parameters.metadata() ?? [:]
         )
-        try Self.coding(.serviceNotExist) { () throws(NacosException) in
-            try self.registry.serviceOperator.updateCluster(clusterName, of: service, metadata: metadata)
+        try await Self.coding(.serviceNotExist) { () async throws(NacosException) in
+            try await self.registry.serviceOperator.updateCluster(clusterName, of: service, metadata: metadata)
         }
     }
 
@@ -299,33 +299,33 @@ struct OpenAPINamingActions: Sendable {
     }
 
     /// `POST /service`.
-    func createService(_ parameters: OpenAPIParameters) throws {
+    func createService(_ parameters: OpenAPIParameters) async throws {
         let ephemeral = try parameters.bool("ephemeral", default: false)
         let service = try parameters.service(ephemeral: ephemeral)
         let metadata = try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: nil)
-        try Self.coding(.serviceAlreadyExist) { () throws(NacosException) in
-            try self.registry.serviceOperator.createService(service, metadata: metadata)
+        try await Self.coding(.serviceAlreadyExist) { () async throws(NacosException) in
+            try await self.registry.serviceOperator.createService(service, metadata: metadata)
         }
     }
 
     /// `PUT /service`.
-    func updateService(_ parameters: OpenAPIParameters, requireThreshold: Bool) throws {
+    func updateService(_ parameters: OpenAPIParameters, requireThreshold: Bool) async throws {
         let service = try parameters.service()
         if requireThreshold { _ = try parameters.required("protectThreshold") }
         let existing = self.registry.services.metadata(of: service)
         let ephemeral = existing?.ephemeral ?? self.registry.services.existingSingleton(for: service)?.ephemeral ?? true
         let metadata = try self.serviceMetadata(parameters, ephemeral: ephemeral, existing: existing)
-        try Self.coding(.serviceNotExist) { () throws(NacosException) in
-            try self.registry.serviceOperator.updateService(service, metadata: metadata)
+        try await Self.coding(.serviceNotExist) { () async throws(NacosException) in
+            try await self.registry.serviceOperator.updateService(service, metadata: metadata)
         }
     }
 
     /// `DELETE /service`.
-    func deleteService(_ parameters: OpenAPIParameters) throws {
+    func deleteService(_ parameters: OpenAPIParameters) async throws {
         let service = try parameters.service()
         let exists = self.registry.services.existingSingleton(for: service) != nil
-        try Self.coding(exists ? .serviceDeleteFailure : .serviceNotExist) { () throws(NacosException) in
-            try self.registry.serviceOperator.deleteService(service)
+        try await Self.coding(exists ? .serviceDeleteFailure : .serviceNotExist) { () async throws(NacosException) in
+            try await self.registry.serviceOperator.deleteService(service)
         }
     }
 
@@ -377,12 +377,23 @@ struct OpenAPINamingActions: Sendable {
         }
     }
 
+    /// `coding(_:_:)` for a registry call that awaits a durable write.
+    static func coding<Result>(_ code: OpenAPIErrorCode, _ body: () async throws(NacosException) -> Result) async throws(OpenAPIError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            var translated = OpenAPIError(error)
+            if translated.status == .badRequest { translated.code = code }
+            throw translated
+        }
+    }
+
     // MARK: - Operator
 
     /// `PUT /operator/switches`: changes one switch.
-    func updateSwitch(_ parameters: OpenAPIParameters) throws {
+    func updateSwitch(_ parameters: OpenAPIParameters) async throws {
         let entry = try parameters.required("entry")
         let value = try parameters.required("value")
-        try self.registry.switches.update(entry: entry, value: value)
+        try await self.registry.updateSwitch(entry: entry, value: value)
     }
 }

@@ -1,5 +1,9 @@
+import NacosNaming
+import NacosStore
+
 /// Liveness and readiness probes for orchestrators: Nacos's `/v1/console/health/*` (plain `OK`) and
-/// `/v2/console/health/*` (the envelope). Readiness fails with 503 until the node is ready.
+/// `/v2/console/health/*` (the envelope). Readiness fails with 503 until the node is ready, and while its
+/// durable store takes no writes (the message names the store and why; reads still serve).
 struct ProbeRoutes: Sendable {
     let context: OpenAPIContext
 
@@ -8,16 +12,25 @@ struct ProbeRoutes: Sendable {
         let context = self.context
         router.add(.get, "/nacos/v1/console/health/liveness") { _ in .text("OK") }
         router.add(.get, "/nacos/v1/console/health/readiness") { _ in
-            context.isReady() ? .text("OK") : .text("Nacos is not ready", status: .serviceUnavailable)
+            if let reason = Self.notReady(context) { return .text(reason, status: .serviceUnavailable) }
+            return .text("OK")
         }
         router.add(.get, "/nacos/v2/console/health/liveness") { _ in
             OpenAPIResponses.envelope(status: .ok, code: .success, data: OpenAPIResponses.string("ok"))
         }
         router.add(.get, "/nacos/v2/console/health/readiness") { _ in
-            if context.isReady() {
-                return OpenAPIResponses.envelope(status: .ok, code: .success, data: OpenAPIResponses.string("ok"))
+            if let reason = Self.notReady(context) {
+                return OpenAPIResponses.envelope(OpenAPIError(.serviceUnavailable, .serverError, reason))
             }
-            return OpenAPIResponses.envelope(OpenAPIError(.serviceUnavailable, .serverError, "Nacos is not ready"))
+            return OpenAPIResponses.envelope(status: .ok, code: .success, data: OpenAPIResponses.string("ok"))
         }
+    }
+
+    /// Why the node is not ready, or `nil` when it is.
+    static func notReady(_ context: OpenAPIContext) -> String? {
+        guard context.isReady() else { return "Nacos is not ready" }
+        let store = context.registry.store
+        let health = store.health
+        return health.isAvailable ? nil : "Nacos is not ready: the \(store.kind) store takes no writes (\(health.detail))"
     }
 }

@@ -20,19 +20,19 @@ struct V1NamingRoutes: Sendable {
         let ok = HTTPResponse.text("ok")
 
         router.add(.post, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
-            _ = try actions.register(OpenAPIParameters(request))
+            _ = try await actions.register(OpenAPIParameters(request))
             return ok
         }))
         router.add(.delete, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
-            try actions.deregister(OpenAPIParameters(request))
+            try await actions.deregister(OpenAPIParameters(request))
             return ok
         }))
         router.add(.put, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
-            try actions.update(OpenAPIParameters(request))
+            try await actions.update(OpenAPIParameters(request))
             return ok
         }))
         router.add(.patch, "\(prefix)/instance", distro.filter(.v1, OpenAPIResponses.v1 { request in
-            try actions.patch(OpenAPIParameters(request))
+            try await actions.patch(OpenAPIParameters(request))
             return ok
         }))
         router.add(.get, "\(prefix)/instance", OpenAPIResponses.v1 { request in
@@ -49,26 +49,26 @@ struct V1NamingRoutes: Sendable {
         }))
         for path in ["\(prefix)/health", "\(prefix)/health/instance"] {
             router.add(.put, path, OpenAPIResponses.v1 { request in
-                try actions.setHealth(OpenAPIParameters(request))
+                try await actions.setHealth(OpenAPIParameters(request))
                 return ok
             })
         }
 
         router.add(.put, "\(prefix)/cluster", OpenAPIResponses.v1 { request in
-            try actions.updateCluster(OpenAPIParameters(request))
+            try await actions.updateCluster(OpenAPIParameters(request))
             return ok
         })
 
         router.add(.post, "\(prefix)/service", OpenAPIResponses.v1 { request in
-            try actions.createService(OpenAPIParameters(request))
+            try await actions.createService(OpenAPIParameters(request))
             return ok
         })
         router.add(.put, "\(prefix)/service", OpenAPIResponses.v1 { request in
-            try actions.updateService(OpenAPIParameters(request), requireThreshold: true)
+            try await actions.updateService(OpenAPIParameters(request), requireThreshold: true)
             return ok
         })
         router.add(.delete, "\(prefix)/service", OpenAPIResponses.v1 { request in
-            try actions.deleteService(OpenAPIParameters(request))
+            try await actions.deleteService(OpenAPIParameters(request))
             return ok
         })
         router.add(.get, "\(prefix)/service", OpenAPIResponses.v1 { request in
@@ -117,7 +117,7 @@ struct V1NamingRoutes: Sendable {
                 return OpenAPIResponses.json { switches.writeJSON(to: &$0) }
             })
             router.add(.put, "\(operatorPrefix)/switches", OpenAPIResponses.v1 { request in
-                try actions.updateSwitch(OpenAPIParameters(request))
+                try await actions.updateSwitch(OpenAPIParameters(request))
                 return ok
             })
         }

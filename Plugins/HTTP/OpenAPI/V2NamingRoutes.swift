@@ -19,19 +19,19 @@ struct V2NamingRoutes: Sendable {
         let prefix = Self.prefix
 
         router.add(.post, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
-            _ = try actions.register(OpenAPIParameters(request))
+            _ = try await actions.register(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         }))
         router.add(.delete, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
-            try actions.deregister(OpenAPIParameters(request))
+            try await actions.deregister(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         }))
         router.add(.put, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
-            try actions.update(OpenAPIParameters(request))
+            try await actions.update(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         }))
         router.add(.patch, "\(prefix)/instance", distro.filter(.v2, OpenAPIResponses.v2 { request in
-            try actions.patch(OpenAPIParameters(request))
+            try await actions.patch(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         }))
         router.add(.get, "\(prefix)/instance", OpenAPIResponses.v2 { request in
@@ -55,20 +55,20 @@ struct V2NamingRoutes: Sendable {
             return OpenAPIResponses.json { OpenAPIJSON.beat(result, to: &$0) }
         }))
         router.add(.put, "\(prefix)/health/instance", OpenAPIResponses.v2 { request in
-            try actions.setHealth(OpenAPIParameters(request))
+            try await actions.setHealth(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         })
 
         router.add(.post, "\(prefix)/service", OpenAPIResponses.v2 { request in
-            try actions.createService(OpenAPIParameters(request))
+            try await actions.createService(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         })
         router.add(.put, "\(prefix)/service", OpenAPIResponses.v2 { request in
-            try actions.updateService(OpenAPIParameters(request), requireThreshold: false)
+            try await actions.updateService(OpenAPIParameters(request), requireThreshold: false)
             return OpenAPIResponses.string("ok")
         })
         router.add(.delete, "\(prefix)/service", OpenAPIResponses.v2 { request in
-            try actions.deleteService(OpenAPIParameters(request))
+            try await actions.deleteService(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         })
         router.add(.get, "\(prefix)/service", OpenAPIResponses.v2 { request in
@@ -99,7 +99,7 @@ struct V2NamingRoutes: Sendable {
             return { switches.writeJSON(to: &$0) }
         })
         router.add(.put, "\(prefix)/operator/switches", OpenAPIResponses.v2 { request in
-            try actions.updateSwitch(OpenAPIParameters(request))
+            try await actions.updateSwitch(OpenAPIParameters(request))
             return OpenAPIResponses.string("ok")
         })
     }

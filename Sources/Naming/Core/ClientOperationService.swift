@@ -1,5 +1,6 @@
 public import NacosNamingAPI
 public import NacosRemote
+import NacosStore
 
 /// Every change a client makes to the registry (Nacos's `EphemeralClientOperationServiceImpl` and
 /// `PersistentClientOperationServiceImpl`): it updates the client, the indexes and the storage in one
@@ -11,15 +12,20 @@ public final class ClientOperationService: Sendable {
     private let storage: ServiceStorage
     private let events: RegistryEventBus
     private let clock: any NacosClock
+    private let writer: NamingStoreWriter
+    private let namespaces: NamespaceGate
 
-    /// Creates the service over the registry's parts.
+    /// Creates the service over the registry's parts; persistent instances are written through `writer`
+    /// and writes into a namespace pass `namespaces` first.
     public init(
         services: ServiceManager,
         indexes: ClientServiceIndexesManager,
         clients: ClientManagerDelegate,
         storage: ServiceStorage,
         events: RegistryEventBus,
-        clock: any NacosClock
+        clock: any NacosClock,
+        writer: NamingStoreWriter,
+        namespaces: NamespaceGate
     ) {
         self.services = services
         self.indexes = indexes
@@ -27,6 +33,8 @@ public final class ClientOperationService: Sendable {
         self.storage = storage
         self.events = events
         self.clock = clock
+        self.writer = writer
+        self.namespaces = namespaces
     }
 
     // MARK: - Publishing
@@ -36,6 +44,7 @@ public final class ClientOperationService: Sendable {
     ///
     /// - Throws: `NacosException` 400 when the service is persistent, -401 when the client is gone.
     public func registerInstance(_ instance: Instance, service: Service, clientId: String) throws(NacosException) {
+        try self.namespaces.admit(service.namespace)
         let now = self.clock.nowMillis()
         let singleton = try self.ephemeralSingleton(for: service, now: now)
         let client = try self.existingClient(clientId)
@@ -46,6 +55,7 @@ public final class ClientOperationService: Sendable {
     /// Publishes `instances` as connection `clientId`'s batch for `service`, replacing what it published
     /// there before (reference §3.2).
     public func batchRegisterInstances(_ instances: [Instance], service: Service, clientId: String) throws(NacosException) {
+        try self.namespaces.admit(service.namespace)
         let now = self.clock.nowMillis()
         let singleton = try self.ephemeralSingleton(for: service, now: now)
         let client = try self.existingClient(clientId)
@@ -77,27 +87,63 @@ public final class ClientOperationService: Sendable {
         self.unpublish(client: client, service: singleton, now: self.clock.nowMillis())
     }
 
-    /// Registers a persistent instance under client `ip:port#false` (reference §3.3).
+    /// Registers a persistent instance under client `ip:port#false` (reference §3.3): it is committed to
+    /// the store first and is in memory when this returns. A re-registration keeps the health the checks
+    /// gave it.
     ///
-    /// - Throws: `NacosException` 400 when the service is ephemeral.
-    public func registerPersistentInstance(_ instance: Instance, service: Service) throws(NacosException) {
-        let now = self.clock.nowMillis()
-        let singleton = self.services.singleton(for: service.withEphemeral(false), now: now)
-        guard !singleton.ephemeral else {
-            throw NacosException(.invalidParam, "Current service \(singleton.groupedServiceName) is ephemeral service, can't register persistent instance.")
+    /// - Throws: `NacosException` 400 when the service is ephemeral or the namespace does not exist; 503
+    ///   when the store cannot take the write.
+    public func registerPersistentInstance(_ instance: Instance, service: Service) async throws(NacosException) {
+        try self.namespaces.admit(service.namespace)
+        let service = service.withEphemeral(false)
+        if let existing = self.services.existingSingleton(for: service), existing.ephemeral {
+            throw NacosException(.invalidParam, "Current service \(existing.groupedServiceName) is ephemeral service, can't register persistent instance.")
         }
-        let client = self.clients.persistentIpPortClients.client(forAddress: instance.inetAddress)
-        var info = InstancePublishInfo(instance: Self.withInstanceId(instance, service: singleton), now: now)
-        info.healthy = client.storage.publication(of: singleton)?.instances.first?.healthy ?? instance.healthy
-        try self.publish(.single(info), client: client, service: singleton, now: now)
-        client.refreshRevision()
+        let clientId = IpPortBasedClient.clientId(address: instance.inetAddress, ephemeral: false)
+        var info = InstancePublishInfo(instance: Self.withInstanceId(instance, service: service), now: self.clock.nowMillis())
+        if let current = self.clients.persistentIpPortClients.ipPortClient(clientId)?.storage.publication(of: service)?.instances.first {
+            info.healthy = current.healthy
+        }
+        try await self.writer.commit([NamingStoreCodec.put(service, instance: info)])
     }
 
-    /// Deregisters the persistent instance at `instance`'s address; removes its client when it publishes
-    /// nothing more.
-    public func deregisterPersistentInstance(_ instance: Instance, service: Service) {
+    /// Deregisters the persistent instance at `instance`'s address: the removal is committed to the store
+    /// and is in memory when this returns; an unknown instance is a no-op.
+    ///
+    /// - Throws: `NacosException` 503 when the store cannot take the write.
+    public func deregisterPersistentInstance(_ instance: Instance, service: Service) async throws(NacosException) {
         guard let singleton = self.services.existingSingleton(for: service) else { return }
         let clientId = IpPortBasedClient.clientId(address: instance.inetAddress, ephemeral: false)
+        guard let client = self.clients.persistentIpPortClients.ipPortClient(clientId), client.storage.publication(of: singleton) != nil else { return }
+        try await self.writer.commit([NamingStoreCodec.deleteInstance(singleton, address: instance.inetAddress)])
+    }
+
+    /// Makes a stored persistent instance current in memory (the store's feed): it replaces what its
+    /// ip:port client published for `service`. `announce` publishes the events that push subscribers.
+    func applyStoredPersistentInstance(_ info: InstancePublishInfo, service: Service, announce: Bool) {
+        let now = self.clock.nowMillis()
+        let singleton = self.services.singleton(for: service.withEphemeral(false), now: now)
+        guard !singleton.ephemeral else { return }
+        let client = self.clients.persistentIpPortClients.client(forAddress: info.address)
+        var info = info
+        info.lastHeartBeatTime = now
+        if let current = client.storage.publication(of: singleton), Self.sameContent(current, .single(info)) { return }
+        client.storage.publish(.single(info), for: singleton, now: now, bumpRevision: false)
+        self.indexes.addPublisher(client.clientId, of: singleton)
+        client.refreshRevision()
+        if announce {
+            self.events.publish(.clientRegisterService(singleton, clientId: client.clientId))
+            self.changed(singleton, clientId: client.clientId, now: now)
+        } else {
+            self.storage.invalidate(singleton)
+        }
+    }
+
+    /// Removes a persistent instance whose record was deleted (the store's feed); its client goes when it
+    /// publishes nothing more.
+    func applyStoredPersistentInstanceRemoval(address: String, service: Service) {
+        guard let singleton = self.services.existingSingleton(for: service) else { return }
+        let clientId = IpPortBasedClient.clientId(address: address, ephemeral: false)
         guard let client = self.clients.persistentIpPortClients.ipPortClient(clientId) else { return }
         self.unpublish(client: client, service: singleton, now: self.clock.nowMillis())
         client.refreshRevision()
@@ -108,6 +154,7 @@ public final class ClientOperationService: Sendable {
 
     /// Registers an ephemeral instance under client `ip:port#true`, kept alive by beats (HTTP/1.x).
     public func registerIpPortInstance(_ instance: Instance, service: Service) throws(NacosException) {
+        try self.namespaces.admit(service.namespace)
         let now = self.clock.nowMillis()
         let singleton = try self.ephemeralSingleton(for: service, now: now)
         let client = self.clients.ephemeralIpPortClients.client(forAddress: instance.inetAddress)
@@ -175,6 +222,11 @@ public final class ClientOperationService: Sendable {
         if flipped {
             (client as? IpPortBasedClient)?.refreshRevision()
             self.changed(service, clientId: client.clientId, now: self.clock.nowMillis())
+            if let ipPort = client as? IpPortBasedClient, !ipPort.isEphemeral,
+                let info = client.storage.publication(of: service)?.instances.first(where: { $0.ip == ip && $0.port == port })
+            {
+                self.writer.commitInBackground([NamingStoreCodec.put(service, instance: info)])
+            }
         }
         return flipped
     }

@@ -66,6 +66,17 @@ public final class InstanceMetadataStore: Sendable {
         return result
     }
 
+    /// Checks that `count` new overlays fit under the store's limit.
+    ///
+    /// - Throws: `NacosException` 503 when they do not.
+    public func checkRoom(for count: Int) throws(NacosException) {
+        guard count > 0 else { return }
+        let current = self.state.withLock { $0.count }
+        guard current + count <= self.limit else {
+            throw NacosException(.overThreshold, "too many instance metadata entries, the limit is \(self.limit).")
+        }
+    }
+
     /// Removes the overlay of instance `metadataId` of `service`; returns whether there was one.
     @discardableResult
     public func remove(_ service: Service, metadataId: String) -> Bool {

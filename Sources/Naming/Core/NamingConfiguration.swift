@@ -68,6 +68,10 @@ public struct NamingConfiguration: Sendable {
     /// Capacity of each event subscriber's queue; events beyond it are dropped and logged.
     public var eventQueueCapacity = 1_000_000
 
+    /// Whether a write into a namespace that does not exist creates it (Nacos's behaviour); when `false`
+    /// such a write is refused with 400 until the namespace is created through the namespace API.
+    public var autoCreateNamespaces = false
+
     /// Creates a configuration with the defaults.
     public init() {}
 }

@@ -1,5 +1,6 @@
 import NacosNamingAPI
 public import NacosRemote
+public import NacosStore
 public import NacosTransport
 import Synchronization
 
@@ -41,6 +42,16 @@ public final class NamingRegistry: Sendable {
     public let serviceOperator: ServiceOperator
     /// Read-only views of clients for the client API.
     public let clientInfo: ClientInfoService
+    /// The namespaces.
+    public let namespaces: NamespaceManager
+    /// The namespace operations of the console API.
+    public let namespaceOperator: NamespaceOperator
+    /// Where durable state lives (persistent instances, service metadata, overlays, namespaces, switches).
+    public let store: any NacosStore
+    /// Makes memory follow the store's change feed.
+    public let storeApplier: NamingStoreApplier
+    private let writer: NamingStoreWriter
+    private let opened = Mutex(false)
 
     /// The clock every timer and timestamp of the registry uses.
     public let clock: any NacosClock
@@ -60,9 +71,12 @@ public final class NamingRegistry: Sendable {
     ///   - isResponsibleAddress: whether this node answers for an instance address `ip:port` (in a
     ///     cluster, the Distro mapper's choice); the beat checker, the persistent checks and the metrics
     ///     treat only those ip:port clients as this node's. Always true by default (standalone).
+    ///   - store: where durable state lives; call `open()` before serving to load it. By default a fresh
+    ///     in-memory store, already open.
     public init(
         configuration: NamingConfiguration = NamingConfiguration(),
         connectionManager: NacosConnectionManager,
+        store: (any NacosStore)? = nil,
         clock: any NacosClock = NacosSystemClock(),
         logger: NacosLogger = NacosLogger(label: "nacos.naming"),
         pushExecutor: (any PushExecutor)? = nil,
@@ -73,6 +87,11 @@ public final class NamingRegistry: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        let storeIsFresh = store == nil
+        let store = store ?? NacosMemoryStore()
+        let writer = NamingStoreWriter(store: store, logger: logger)
+        let namespaces = NamespaceManager()
+        let gate = NamespaceGate(namespaces: namespaces, autoCreate: configuration.autoCreateNamespaces, writer: writer)
         let switches = NamingSwitches(SwitchDomain(configuration: configuration))
         let instanceMetadata = InstanceMetadataStore(limit: configuration.maxInstanceMetadataCount)
         let services = ServiceManager()
@@ -110,7 +129,9 @@ public final class NamingRegistry: Sendable {
             clients: clients,
             storage: storage,
             events: events,
-            clock: clock
+            clock: clock,
+            writer: writer,
+            namespaces: gate
         )
         releaser.operations = operations
         self.switches = switches
@@ -156,7 +177,8 @@ public final class NamingRegistry: Sendable {
             instanceMetadata: instanceMetadata,
             switches: switches,
             events: events,
-            clock: clock
+            clock: clock,
+            writer: writer
         )
         self.serviceOperator = ServiceOperator(
             services: services,
@@ -165,10 +187,72 @@ public final class NamingRegistry: Sendable {
             clients: clients,
             instanceMetadata: instanceMetadata,
             events: events,
-            clock: clock
+            clock: clock,
+            writer: writer,
+            namespaces: gate
+        )
+        self.namespaces = namespaces
+        self.namespaceOperator = NamespaceOperator(
+            namespaces: namespaces,
+            services: services,
+            clients: clients,
+            instanceMetadata: instanceMetadata,
+            writer: writer
+        )
+        self.store = store
+        self.writer = writer
+        self.storeApplier = NamingStoreApplier(
+            configuration: configuration,
+            services: services,
+            indexes: indexes,
+            storage: storage,
+            operations: operations,
+            instanceMetadata: instanceMetadata,
+            switches: switches,
+            namespaces: namespaces,
+            events: events,
+            clock: clock,
+            logger: logger
         )
         self.clientInfo = ClientInfoService(clients: clients, indexes: indexes, connections: connectionManager)
         connectionManager.addListener(connectionClients)
+        if storeIsFresh {
+            // A fresh memory store is empty: there is nothing to load, only the feed to follow.
+            let applier = self.storeApplier
+            store.startChangeFeed(after: 0) { applier.apply($0) }
+            self.opened.withLock { $0 = true }
+        }
+    }
+
+    /// Loads the store's state into memory and follows its change feed; later calls do nothing. Call it
+    /// before the node serves (the default in-memory store is open already).
+    ///
+    /// - Throws: `NacosStoreError` when the store cannot be opened (the message says why: locked, written
+    ///   by a newer binary, unreachable).
+    public func open() async throws(NacosStoreError) {
+        guard !self.opened.withLock({ $0 }) else { return }
+        let snapshot = try await self.store.open()
+        let shouldLoad = self.opened.withLock { opened -> Bool in
+            defer { opened = true }
+            return !opened
+        }
+        guard shouldLoad else { return }
+        let applier = self.storeApplier
+        applier.load(snapshot)
+        self.store.startChangeFeed(after: snapshot.revision) { applier.apply($0) }
+    }
+
+    /// Applies `entry=value` to the switches (`PUT /operator/switches`) durably: the update is added to the
+    /// stored overrides and is live when this returns.
+    ///
+    /// - Throws: `NacosException` 400 for an unknown entry or a bad value, 503 when the store cannot take
+    ///   the write.
+    public func updateSwitch(entry: String, value: String) async throws(NacosException) {
+        var domain = self.switches.current
+        try domain.update(entry: entry, value: value)
+        var overrides = self.switches.overrides.filter { $0.entry != entry }
+        overrides.append((entry, value))
+        try await self.writer.commit([NamingStoreCodec.put(switchOverrides: overrides)])
     }
 
     /// The payload registry a server needs for naming: the internal types plus the naming ones.
@@ -250,7 +334,7 @@ public final class NamingRegistry: Sendable {
     /// the removed overlays.
     @discardableResult
     public func cleanExpiredMetadata() -> [(service: Service, metadataId: String)] {
-        self.instanceMetadata.expire(
+        let removed = self.instanceMetadata.expire(
             now: self.clock.nowMillis(),
             expiry: self.configuration.expiredMetadataExpiredTime.wholeMilliseconds
         ) { service in
@@ -258,6 +342,8 @@ public final class NamingRegistry: Sendable {
                 InstanceMetadata.metadataId(ip: instance.ip, port: instance.port, cluster: instance.effectiveClusterName)
             })
         }
+        self.writer.commitInBackground(removed.map { NamingStoreCodec.deleteOverlay($0.service, metadataId: $0.metadataId) })
+        return removed
     }
 
     /// The registry's counts (`GET /operator/metrics`): from counters, except that the ip:port clients are

@@ -100,6 +100,17 @@ public final class ServiceManager: Sendable {
         }
     }
 
+    /// Drops the metadata of `service` (its record in the store was deleted) and increments its revision.
+    public func removeMetadata(of service: Service, now: Int64) {
+        self.state.withLock { state in
+            guard var record = state.records[service] else { return }
+            record.metadata = nil
+            record.revision &+= 1
+            record.lastUpdatedTime = now
+            state.records[service] = record
+        }
+    }
+
     /// The metadata of `service`, or `nil` when none was set.
     public func metadata(of service: Service) -> ServiceMetadata? {
         self.state.withLock { $0.records[service]?.metadata }

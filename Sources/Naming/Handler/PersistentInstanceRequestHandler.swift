@@ -1,8 +1,8 @@
 public import NacosNamingAPI
 public import NacosRemote
 
-/// Registers and deregisters persistent instances, kept in memory on this node and health-checked by it
-/// (reference §3.3; no Raft group yet, so a standalone node is their single source of truth).
+/// Registers and deregisters persistent instances (reference §3.3): each is committed to the registry's
+/// store before it is answered, and health-checked by the node responsible for its address.
 public struct PersistentInstanceRequestHandler: NacosRequestHandler {
     private let operations: ClientOperationService
 
@@ -26,12 +26,16 @@ public struct PersistentInstanceRequestHandler: NacosRequestHandler {
                 return NamingResponses.invalid(InstanceResponse.self, reason)
             }
             do {
-                try self.operations.registerPersistentInstance(instance, service: service)
+                try await self.operations.registerPersistentInstance(instance, service: service)
             } catch {
                 return NamingResponses.failed(InstanceResponse.self, error)
             }
         case InstanceRequest.deregisterType:
-            self.operations.deregisterPersistentInstance(instance, service: service)
+            do {
+                try await self.operations.deregisterPersistentInstance(instance, service: service)
+            } catch {
+                return NamingResponses.failed(InstanceResponse.self, error)
+            }
         default:
             return NamingResponses.invalid(InstanceResponse.self, "Unsupported request type \(request.type ?? "null")")
         }

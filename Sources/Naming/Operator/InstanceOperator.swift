@@ -16,8 +16,9 @@ public final class InstanceOperator: Sendable {
     private let switches: NamingSwitches
     private let events: RegistryEventBus
     private let clock: any NacosClock
+    private let writer: NamingStoreWriter
 
-    /// Creates the operator over the registry's parts.
+    /// Creates the operator over the registry's parts; overlays and manual health are written through `writer`.
     public init(
         configuration: NamingConfiguration,
         services: ServiceManager,
@@ -27,8 +28,10 @@ public final class InstanceOperator: Sendable {
         instanceMetadata: InstanceMetadataStore,
         switches: NamingSwitches,
         events: RegistryEventBus,
-        clock: any NacosClock
+        clock: any NacosClock,
+        writer: NamingStoreWriter
     ) {
+        self.writer = writer
         self.configuration = configuration
         self.services = services
         self.storage = storage
@@ -47,7 +50,7 @@ public final class InstanceOperator: Sendable {
     ///
     /// - Throws: `NacosException` 400 when the service does not exist (Nacos's text), the instance is
     ///   illegal, its weight is outside 0…10000 or its metadata too long; 503 when the overlay limit is reached.
-    public func updateInstance(_ instance: Instance, service: Service) throws(NacosException) {
+    public func updateInstance(_ instance: Instance, service: Service) async throws(NacosException) {
         if let reason = instance.illegalReason { throw NacosException(.invalidParam, reason) }
         try self.check(weight: instance.weight)
         try self.check(metadata: instance.metadata)
@@ -59,8 +62,7 @@ public final class InstanceOperator: Sendable {
         }
         let overlay = InstanceMetadata(enabled: instance.enabled, weight: instance.weight, extendData: instance.metadata)
         let metadataId = InstanceMetadata.metadataId(ip: instance.ip, port: instance.port, cluster: instance.effectiveClusterName)
-        try self.instanceMetadata.update(singleton, metadataId: metadataId) { $0 = overlay }
-        self.overlaysChanged(singleton)
+        try await self.commit([(metadataId, overlay)], of: singleton)
     }
 
     /// Merges a patch into the overlay of a published instance (HTTP `PATCH /instance`): `metadata`
@@ -78,7 +80,7 @@ public final class InstanceOperator: Sendable {
         metadata: [String: String]?,
         weight: Double?,
         enabled: Bool?
-    ) throws(NacosException) {
+    ) async throws(NacosException) {
         if let weight { try self.check(weight: weight) }
         if let metadata { try self.check(metadata: metadata) }
         let current = try self.instance(of: service, ip: ip, port: port, cluster: cluster)
@@ -86,22 +88,21 @@ public final class InstanceOperator: Sendable {
             throw NacosException(.notFound, "no ips found for cluster \(NamingDefaults.cluster(cluster)) in service \(service.groupedServiceName)")
         }
         let metadataId = InstanceMetadata.metadataId(ip: current.ip, port: current.port, cluster: current.effectiveClusterName)
-        let seed = InstanceMetadata(enabled: current.enabled, weight: current.weight)
-        try self.instanceMetadata.update(singleton, metadataId: metadataId, seed: seed) { overlay in
-            if let metadata { overlay.extendData = metadata }
-            if let weight { overlay.weight = weight }
-            if let enabled { overlay.enabled = enabled }
-        }
-        self.overlaysChanged(singleton)
+        var overlay = self.instanceMetadata.metadata(of: singleton, metadataId: metadataId)
+            ?? InstanceMetadata(enabled: current.enabled, weight: current.weight)
+        if let metadata { overlay.extendData = metadata }
+        if let weight { overlay.weight = weight }
+        if let enabled { overlay.enabled = enabled }
+        try await self.commit([(metadataId, overlay)], of: singleton)
     }
 
     /// Adds `metadata` to the overlays of `instances` of `service` (all its instances when `instances` is
     /// empty), skipping those not published (HTTP `PUT /instance/metadata/batch`); returns the updated
     /// instances as Nacos lists them, `ip:port:unknown:cluster:ephemeral|persist`.
     @discardableResult
-    public func batchUpdateMetadata(service: Service, instances: [Instance], metadata: [String: String]) throws(NacosException) -> [String] {
+    public func batchUpdateMetadata(service: Service, instances: [Instance], metadata: [String: String]) async throws(NacosException) -> [String] {
         try self.check(metadata: metadata)
-        return try self.batchChangeMetadata(service: service, instances: instances) { overlay in
+        return try await self.batchChangeMetadata(service: service, instances: instances) { overlay in
             overlay.extendData.merge(metadata) { _, new in new }
         }
     }
@@ -109,8 +110,8 @@ public final class InstanceOperator: Sendable {
     /// Removes the keys of `metadata` from the overlays of `instances` of `service` (all when empty)
     /// (HTTP `DELETE /instance/metadata/batch`); returns the updated instances as `batchUpdateMetadata` does.
     @discardableResult
-    public func batchDeleteMetadata(service: Service, instances: [Instance], metadata: [String: String]) throws(NacosException) -> [String] {
-        try self.batchChangeMetadata(service: service, instances: instances) { overlay in
+    public func batchDeleteMetadata(service: Service, instances: [Instance], metadata: [String: String]) async throws(NacosException) -> [String] {
+        try await self.batchChangeMetadata(service: service, instances: instances) { overlay in
             for key in metadata.keys { overlay.extendData[key] = nil }
         }
     }
@@ -204,7 +205,7 @@ public final class InstanceOperator: Sendable {
     /// - Throws: `NacosException` 400 `health check is still working, service: …, cluster: …` when the
     ///   cluster is checked actively (or has no settings); 404 when no such persistent instance exists
     ///   (Nacos answers `ok` and does nothing).
-    public func setPersistentInstanceHealth(service: Service, ip: String, port: Int, cluster: String?, healthy: Bool) throws(NacosException) {
+    public func setPersistentInstanceHealth(service: Service, ip: String, port: Int, cluster: String?, healthy: Bool) async throws(NacosException) {
         let clusterName = NamingDefaults.cluster(cluster)
         guard let metadata = self.services.metadata(of: service), metadata.clusters[clusterName]?.healthCheckType == HealthCheckType.none else {
             throw NacosException(.invalidParam, "health check is still working, service: \(service.groupedServiceName), cluster: \(clusterName)")
@@ -212,14 +213,16 @@ public final class InstanceOperator: Sendable {
         let clientId = IpPortBasedClient.clientId(address: "\(ip):\(port)", ephemeral: false)
         guard let singleton = self.services.existingSingleton(for: service),
             let client = self.clients.persistentIpPortClients.ipPortClient(clientId),
-            client.instances(of: singleton).contains(where: { $0.ip == ip && $0.port == port && $0.cluster == clusterName })
+            var info = client.storage.publication(of: singleton)?.instances.first(where: { $0.ip == ip && $0.port == port && $0.cluster == clusterName })
         else {
             throw NacosException(
                 .notFound,
                 "no persistent instance \(ip):\(port) in cluster \(clusterName) of service \(service.groupedServiceName)"
             )
         }
-        self.operations.setHealth(healthy, of: client, service: singleton, ip: ip, port: port)
+        guard info.healthy != healthy else { return }
+        info.healthy = healthy
+        try await self.writer.commit([NamingStoreCodec.put(singleton, instance: info)])
     }
 
     // MARK: - UDP subscribers
@@ -266,7 +269,7 @@ public final class InstanceOperator: Sendable {
         service: Service,
         instances: [Instance],
         _ change: (inout InstanceMetadata) -> Void
-    ) throws(NacosException) -> [String] {
+    ) async throws(NacosException) -> [String] {
         guard let singleton = self.services.existingSingleton(for: service) else { return [] }
         let published = self.storage.instances(of: singleton)
         let targets: [Instance]
@@ -278,23 +281,29 @@ public final class InstanceOperator: Sendable {
             }
         }
         var updated: [String] = []
+        var overlays: [(String, InstanceMetadata)] = []
         for target in targets {
             let cluster = target.effectiveClusterName
             let current = published.first { $0.ip == target.ip && $0.port == target.port && $0.effectiveClusterName == cluster }
-            let seed = InstanceMetadata(enabled: current?.enabled ?? true, weight: current?.weight ?? 1.0)
             let metadataId = InstanceMetadata.metadataId(ip: target.ip, port: target.port, cluster: cluster)
-            try self.instanceMetadata.update(singleton, metadataId: metadataId, seed: seed, change)
+            var overlay = self.instanceMetadata.metadata(of: singleton, metadataId: metadataId)
+                ?? InstanceMetadata(enabled: current?.enabled ?? true, weight: current?.weight ?? 1.0)
+            change(&overlay)
+            overlays.append((metadataId, overlay))
             updated.append("\(target.ip):\(target.port):unknown:\(cluster):\(singleton.ephemeral ? "ephemeral" : "persist")")
         }
-        if !updated.isEmpty { self.overlaysChanged(singleton) }
+        try await self.commit(overlays, of: singleton)
         return updated
     }
 
-    /// Makes an overlay change visible: drops the cached instances and pushes subscribers.
-    private func overlaysChanged(_ service: Service) {
-        self.storage.invalidate(service)
-        self.services.markChanged(service, incrementRevision: true, now: self.clock.nowMillis())
-        self.events.publish(.serviceChanged(service, incrementRevision: true))
+    /// Commits `overlays` of `service` in one write; the store's feed applies them and pushes subscribers.
+    ///
+    /// - Throws: `NacosException` 503 when new overlays would pass the store's limit or the store cannot
+    ///   take the write.
+    private func commit(_ overlays: [(metadataId: String, overlay: InstanceMetadata)], of service: Service) async throws(NacosException) {
+        let added = overlays.filter { self.instanceMetadata.metadata(of: service, metadataId: $0.metadataId) == nil }.count
+        try self.instanceMetadata.checkRoom(for: added)
+        try await self.writer.commit(overlays.map { NamingStoreCodec.put(service, metadataId: $0.metadataId, overlay: $0.overlay) })
     }
 
     private func check(weight: Double) throws(NacosException) {

@@ -14,8 +14,10 @@ public final class ServiceOperator: Sendable {
     private let instanceMetadata: InstanceMetadataStore
     private let events: RegistryEventBus
     private let clock: any NacosClock
+    private let writer: NamingStoreWriter
+    private let namespaces: NamespaceGate
 
-    /// Creates the operator over the registry's parts.
+    /// Creates the operator over the registry's parts; service metadata is written through `writer`.
     public init(
         services: ServiceManager,
         indexes: ClientServiceIndexesManager,
@@ -23,8 +25,12 @@ public final class ServiceOperator: Sendable {
         clients: ClientManagerDelegate,
         instanceMetadata: InstanceMetadataStore,
         events: RegistryEventBus,
-        clock: any NacosClock
+        clock: any NacosClock,
+        writer: NamingStoreWriter,
+        namespaces: NamespaceGate
     ) {
+        self.writer = writer
+        self.namespaces = namespaces
         self.services = services
         self.indexes = indexes
         self.storage = storage
@@ -35,49 +41,54 @@ public final class ServiceOperator: Sendable {
     }
 
     /// Creates `service` with `metadata`; the service is ephemeral or persistent as `metadata.ephemeral`
-    /// says. A service created this way stays, even without instances, until it is deleted.
+    /// says. A service created this way stays, even without instances, until it is deleted. The metadata
+    /// is committed to the store and in memory when this returns.
     ///
-    /// - Throws: `NacosException` 400 `specified service … already exists!` when it exists.
-    public func createService(_ service: Service, metadata: ServiceMetadata) throws(NacosException) {
-        guard self.services.create(service.withEphemeral(metadata.ephemeral), metadata: metadata, now: self.clock.nowMillis()) else {
+    /// - Throws: `NacosException` 400 `specified service … already exists!` when it exists, or when the
+    ///   namespace does not exist; 503 when the store cannot take the write.
+    public func createService(_ service: Service, metadata: ServiceMetadata) async throws(NacosException) {
+        try self.namespaces.admit(service.namespace)
+        guard !self.services.contains(service) else {
             throw NacosException(.invalidParam, "specified service \(service.groupedServiceName) already exists!")
         }
+        try await self.writer.commit([NamingStoreCodec.put(service.withEphemeral(metadata.ephemeral), metadata: metadata)])
     }
 
     /// Replaces the protect threshold, selector and metadata of `service`; its `ephemeral` flag and
     /// cluster settings stay (Nacos's merge). Subscribers are pushed, as the threshold may change what they see.
     ///
-    /// - Throws: `NacosException` 400 `service … not found!` when it does not exist.
-    public func updateService(_ service: Service, metadata: ServiceMetadata) throws(NacosException) {
-        let updated = self.services.updateMetadata(of: service, now: self.clock.nowMillis()) { current in
-            current.protectThreshold = metadata.protectThreshold
-            current.selector = metadata.selector
-            current.extendData = metadata.extendData
-        }
-        guard updated != nil else {
+    /// - Throws: `NacosException` 400 `service … not found!` when it does not exist; 503 when the store
+    ///   cannot take the write.
+    public func updateService(_ service: Service, metadata: ServiceMetadata) async throws(NacosException) {
+        guard let record = self.services.record(of: service) else {
             throw NacosException(.invalidParam, "service \(service.groupedServiceName) not found!")
         }
-        self.changed(service)
+        var current = record.metadata ?? ServiceMetadata(ephemeral: record.service.ephemeral)
+        current.protectThreshold = metadata.protectThreshold
+        current.selector = metadata.selector
+        current.extendData = metadata.extendData
+        try await self.writer.commit([NamingStoreCodec.put(record.service, metadata: current)])
     }
 
     /// Sets the settings of `cluster` of `service` (HTTP `PUT /cluster`).
     ///
-    /// - Throws: `NacosException` 400 `service not found:…` when the service does not exist.
-    public func updateCluster(_ cluster: String, of service: Service, metadata: ClusterMetadata) throws(NacosException) {
-        let clusterName = NamingDefaults.cluster(cluster)
-        let updated = self.services.updateMetadata(of: service, now: self.clock.nowMillis()) { current in
-            current.clusters[clusterName] = metadata
-        }
-        guard updated != nil else {
+    /// - Throws: `NacosException` 400 `service not found:…` when the service does not exist; 503 when the
+    ///   store cannot take the write.
+    public func updateCluster(_ cluster: String, of service: Service, metadata: ClusterMetadata) async throws(NacosException) {
+        guard let record = self.services.record(of: service) else {
             throw NacosException(.invalidParam, "service not found:\(service.groupedServiceName)")
         }
+        var current = record.metadata ?? ServiceMetadata(ephemeral: record.service.ephemeral)
+        current.clusters[NamingDefaults.cluster(cluster)] = metadata
+        try await self.writer.commit([NamingStoreCodec.put(record.service, metadata: current)])
     }
 
-    /// Deletes `service` with its metadata and instance overlays.
+    /// Deletes `service` with its metadata and instance overlays, in one commit.
     ///
     /// - Throws: `NacosException` 400 `service … not found!` when it does not exist, and Nacos's
-    ///   `Service … is not empty, can't be delete. Please unregister instance first` while it has instances.
-    public func deleteService(_ service: Service) throws(NacosException) {
+    ///   `Service … is not empty, can't be delete. Please unregister instance first` while it has
+    ///   instances; 503 when the store cannot take the write.
+    public func deleteService(_ service: Service) async throws(NacosException) {
         guard let singleton = self.services.existingSingleton(for: service) else {
             throw NacosException(.invalidParam, "service \(service.groupedServiceName) not found!")
         }
@@ -87,10 +98,15 @@ public final class ServiceOperator: Sendable {
                 "Service \(service.groupedServiceName) is not empty, can't be delete. Please unregister instance first"
             )
         }
-        self.indexes.removeEmptyPublisherIndex(singleton)
-        self.services.remove(singleton)
-        self.storage.remove(singleton)
-        self.instanceMetadata.removeAll(of: singleton)
+        let overlays = self.instanceMetadata.overlays(of: singleton).keys.map { NamingStoreCodec.deleteOverlay(singleton, metadataId: $0) }
+        try await self.writer.commit([NamingStoreCodec.deleteService(singleton)] + overlays)
+        // A service without stored metadata (created by its instances) has no record for the feed to remove.
+        if self.services.existingSingleton(for: singleton) != nil, self.storage.instances(of: singleton).isEmpty {
+            self.indexes.removeEmptyPublisherIndex(singleton)
+            self.services.remove(singleton)
+            self.storage.remove(singleton)
+            self.instanceMetadata.removeAll(of: singleton)
+        }
     }
 
     /// The detail of `service`: its key, metadata (defaults when none was set) and clusters, those with
@@ -145,12 +161,6 @@ public final class ServiceOperator: Sendable {
             (left.address, left.agent, left.app, left.clusters) < (right.address, right.agent, right.app, right.clusters)
         }
         return (sorted.count, Self.page(sorted, pageNo: pageNo, pageSize: pageSize))
-    }
-
-    private func changed(_ service: Service) {
-        guard let singleton = self.services.existingSingleton(for: service) else { return }
-        self.services.markChanged(singleton, incrementRevision: false, now: self.clock.nowMillis())
-        self.events.publish(.serviceChanged(singleton, incrementRevision: true))
     }
 
     private static func page<Element>(_ items: [Element], pageNo: Int, pageSize: Int) -> [Element] {

@@ -5,6 +5,7 @@ import Synchronization
 /// push, the beat and health checkers and the storage, changed by the operator API.
 public final class NamingSwitches: Sendable {
     private let domain: Mutex<SwitchDomain>
+    private let stored = Mutex<[(entry: String, value: String)]>([])
 
     /// Creates the store with `initial` switches.
     public init(_ initial: SwitchDomain = SwitchDomain()) {
@@ -21,6 +22,16 @@ public final class NamingSwitches: Sendable {
         try self.domain.withLock { (domain: inout SwitchDomain) throws(NacosException) in
             try domain.update(entry: entry, value: value)
         }
+    }
+
+    /// The updates operators made through the registry (`NamingRegistry.updateSwitch`), oldest first, as
+    /// the store keeps them: the switches are the configured defaults with these applied in order.
+    public var overrides: [(entry: String, value: String)] { self.stored.withLock { $0 } }
+
+    /// Sets the switches to `domain`, made of the defaults and `overrides` (the store's feed).
+    func replace(with domain: SwitchDomain, overrides: [(entry: String, value: String)]) {
+        self.stored.withLock { $0 = overrides }
+        self.domain.withLock { $0 = domain }
     }
 
     /// Replaces every switch with `domain`.

@@ -47,6 +47,8 @@ public struct NacosServerConfiguration: Sendable {
 
     /// The naming core's settings.
     public var naming = NamingConfiguration()
+    /// Where durable naming state lives (SQLite under the home directory by default).
+    public var store = NacosServerStoreSettings()
     /// The connection manager's timers and limits (ejector, loader, limit rule).
     public var connections = NacosConnectionManagerConfiguration()
     /// Limits of the RPC ports.
@@ -62,7 +64,8 @@ public struct NacosServerConfiguration: Sendable {
     /// The automatic rebalance of SDK connections across members (cluster mode; off by default).
     public var rebalance = ClusterRebalanceConfiguration()
 
-    /// Creates the default configuration: standalone, in memory, HTTP 8848, RPC 9848 and 9849, no TLS.
+    /// Creates the default configuration: standalone, SQLite under the home directory, HTTP 8848, RPC 9848
+    /// and 9849, no TLS.
     public init() {}
 
     /// Whether the node runs alone (Nacos `nacos.standalone`).

@@ -2,7 +2,7 @@
 extension NacosServerConfigurationKey {
     /// Every key nacos-server knows, grouped by section in the order of `Section.allCases`.
     public static let all: [NacosServerConfigurationKey] =
-        Self.serverKeys + Self.clientRpcTLSKeys + Self.clusterRpcTLSKeys + Self.httpTLSKeys + Self.remoteKeys + Self.namingKeys + Self.clusterKeys
+        Self.serverKeys + Self.clientRpcTLSKeys + Self.clusterRpcTLSKeys + Self.httpTLSKeys + Self.remoteKeys + Self.namingKeys + Self.storeKeys + Self.clusterKeys
         + Self.httpKeys
 
     /// The key named `name` (or having it as an alias), if any.

@@ -33,13 +33,16 @@ final class ServerProcess: Sendable {
     private let process: Process
     private let outputPath: String
     private let errorPath: String
+    /// The home directory made for this process (when the test passed none), removed with the outputs.
+    private let ownHome: String?
     private let cleanedUp = Atomic<Bool>(false)
 
-    private init(arguments: [String], process: Process, outputPath: String, errorPath: String) {
+    private init(arguments: [String], process: Process, outputPath: String, errorPath: String, ownHome: String?) {
         self.arguments = arguments
         self.process = process
         self.outputPath = outputPath
         self.errorPath = errorPath
+        self.ownHome = ownHome
     }
 
     deinit {
@@ -52,10 +55,17 @@ final class ServerProcess: Sendable {
 
     /// Starts the binary with `arguments`, in the test's environment without the server's own variables
     /// (`SERVER_*`, `NACOS_*`, so that the developer's shell cannot change what a test starts) plus
-    /// `environment`.
+    /// `environment`. Unless `arguments` name a `--nacos.home`, the process gets a fresh one of its own
+    /// (so its SQLite store is its own), removed when the process is cleaned up.
     static func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> ServerProcess {
         let executable = try ServerExecutable.locate()
         let stem = "\(FileManager.default.temporaryDirectory.path)/nacos-server-process-\(UInt64.random(in: 0...UInt64.max))"
+        var arguments = arguments
+        var ownHome: String?
+        if !arguments.contains(where: { $0.hasPrefix("--nacos.home") }), arguments != ["--help"] {
+            ownHome = stem + ".home"
+            arguments.append("--nacos.home=\(stem).home")
+        }
         let outputPath = stem + ".stdout"
         let errorPath = stem + ".stderr"
         guard FileManager.default.createFile(atPath: outputPath, contents: nil),
@@ -80,7 +90,7 @@ final class ServerProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = error
-        let server = ServerProcess(arguments: arguments, process: process, outputPath: outputPath, errorPath: errorPath)
+        let server = ServerProcess(arguments: arguments, process: process, outputPath: outputPath, errorPath: errorPath, ownHome: ownHome)
         try process.run()
         return server
     }
@@ -151,6 +161,7 @@ final class ServerProcess: Sendable {
         guard !self.cleanedUp.exchange(true, ordering: .relaxed) else { return }
         try? FileManager.default.removeItem(atPath: self.outputPath)
         try? FileManager.default.removeItem(atPath: self.errorPath)
+        if let ownHome = self.ownHome { try? FileManager.default.removeItem(atPath: ownHome) }
     }
 
     private static func read(_ path: String) -> String {

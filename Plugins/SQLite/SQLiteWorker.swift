@@ -1,0 +1,51 @@
+import Foundation
+
+/// One thread that runs blocking SQLite work in submission order, so that no call into SQLite ever runs
+/// on Swift's cooperative thread pool.
+final class SQLiteWorker: @unchecked Sendable {
+    // `condition` guards `jobs` and `stopping`.
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var stopping = false
+
+    /// Starts the thread, named `name`.
+    init(name: String) {
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Runs `job` on the thread after the jobs submitted before it; returns `false` once stopping.
+    @discardableResult
+    func submit(_ job: @escaping () -> Void) -> Bool {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        guard !self.stopping else { return false }
+        self.jobs.append(job)
+        self.condition.signal()
+        return true
+    }
+
+    /// Lets the thread end once the jobs already submitted ran.
+    func stop() {
+        self.condition.lock()
+        self.stopping = true
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            self.condition.lock()
+            while self.jobs.isEmpty && !self.stopping { self.condition.wait() }
+            if self.jobs.isEmpty {
+                self.condition.unlock()
+                return
+            }
+            let batch = self.jobs
+            self.jobs = []
+            self.condition.unlock()
+            for job in batch { job() }
+        }
+    }
+}
