@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NacosRemote", targets: ["NacosRemote"]),
         .library(name: "NacosStore", targets: ["NacosStore"]),
         .library(name: "NacosSQLite", targets: ["NacosSQLite"]),
+        .library(name: "NacosPostgres", targets: ["NacosPostgres"]),
         .library(name: "NacosNamingAPI", targets: ["NacosNamingAPI"]),
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
@@ -48,10 +49,13 @@ let package = Package(
         // The store seam: durable records by kind and key with a change feed in revision order, and the
         // in-memory store; SQLite and PostgreSQL implement it in their own targets.
         .target(name: "NacosStore", path: "Sources/Store"),
-        // The system's SQLite 3.
+        // The system's SQLite 3 and PostgreSQL client library (libpq).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         // The standalone default store: one SQLite file in WAL mode with full sync and grouped commits.
         .target(name: "NacosSQLite", dependencies: ["NacosStore", "CSQLite"], path: "Plugins/SQLite"),
+        // The store a cluster shares: PostgreSQL over libpq, other nodes' commits learnt through LISTEN/NOTIFY.
+        .target(name: "NacosPostgres", dependencies: ["NacosStore", "CLibPQ"], path: "Plugins/Postgres"),
         // The naming messages both the server and the SDK speak: Instance, ServiceInfo, the naming requests.
         .target(name: "NacosNamingAPI", dependencies: ["NacosRemote"], path: "Sources/NamingAPI"),
         // The registry core: services, clients, indexes, events, push, health, naming request handlers.
@@ -83,7 +87,7 @@ let package = Package(
             name: "NacosServer",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosHTTP2", "NacosGRPC", "NacosNamingAPI", "NacosNaming",
-                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite",
+                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite", "NacosPostgres",
             ],
             path: "Sources/Server"
         ),
@@ -93,7 +97,7 @@ let package = Package(
             name: "nacos-bench",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosGRPC", "NacosHTTP2", "NacosNamingAPI", "NacosNaming",
-                "NacosClient", "NacosHTTP", "NacosDistro", "NacosServer", "NacosStore", "NacosSQLite",
+                "NacosClient", "NacosHTTP", "NacosDistro", "NacosServer", "NacosStore", "NacosSQLite", "NacosPostgres",
             ],
             path: "Benchmarks"
         ),
@@ -105,7 +109,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario, test
         // certificates, the Python peer runner.
-        .target(name: "NacosTestKit", dependencies: ["NacosTransport", "NacosTLS", "NacosHTTP2"], path: "Tests/TestKit"),
+        .target(name: "NacosTestKit", dependencies: ["CLinuxSys", "NacosTransport", "NacosTLS", "NacosHTTP2"], path: "Tests/TestKit"),
         .testTarget(
             name: "NacosTransportTests",
             dependencies: ["NacosTransport", "NacosTestKit"],
@@ -135,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NacosStoreTests",
-            dependencies: ["NacosStore", "NacosSQLite", "NacosTestKit"],
+            dependencies: ["NacosStore", "NacosSQLite", "NacosPostgres", "NacosTestKit"],
             path: "Tests/StoreTests"
         ),
         .testTarget(

@@ -57,12 +57,12 @@ public final class NacosSQLiteStore: NacosStore {
     public let configuration: NacosSQLiteConfiguration
     private let state = Mutex(State())
     private let connection = Connection()
-    private let worker: SQLiteWorker
+    private let worker: NacosStoreThread
 
     /// Creates the store of the file `configuration.path`; nothing is opened before `open()`.
     public init(configuration: NacosSQLiteConfiguration) {
         self.configuration = configuration
-        self.worker = SQLiteWorker(name: "nacos-sqlite")
+        self.worker = NacosStoreThread(name: "nacos-sqlite")
     }
 
     deinit {

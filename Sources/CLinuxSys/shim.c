@@ -21,3 +21,11 @@ void CLinuxSys_setThreadName(const char *name) {
     shortName[sizeof(shortName) - 1] = 0;
     pthread_setname_np(pthread_self(), shortName);
 }
+
+int CLinuxSys_spawnCloseFrom(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
+
+int CLinuxSys_spawnChangeDirectory(posix_spawn_file_actions_t *actions, const char *directory) {
+    return posix_spawn_file_actions_addchdir_np(actions, directory);
+}

@@ -4,7 +4,7 @@ import NacosTransport
 
 /// Points the Open API's cluster hooks at a node's cluster parts: the member list and loads, reloads on
 /// other members, the DistroMapper for `/operator/distro/client`, and forwarding of instance writes to the
-/// responsible member.
+/// responsible member, caught up with through a Distro query before the answer is relayed.
 enum ClusterOpenAPIHooks {
     /// How long the cluster-wide loader endpoints wait for each member's metrics (Nacos: 200 ms, ≤ 1 s overall).
     static let loaderTimeout: Duration = .milliseconds(500)
@@ -35,6 +35,22 @@ enum ClusterOpenAPIHooks {
             }
         }
         context.responsibleServer = { mapper.mapServer($0) }
-        context.forwarding = OpenAPIForwarding(transport: httpTransport)
+        var forwarding = OpenAPIForwarding(transport: httpTransport)
+        forwarding.catchUp = Self.catchUp(cluster, timeout: forwarding.timeout)
+        context.forwarding = forwarding
+    }
+
+    /// Read-your-writes for a forwarded ephemeral write: the written `ip:port#true` client's data is queried
+    /// from the member that handled the write (Distro QUERY, at most `timeout`) and applied as a sync from
+    /// it, so the copy here is an ordinary synced client that later syncs and verifies replace. A light
+    /// beat for a copy whose instances are all healthy already changes nothing here and is not queried. A
+    /// failed query is logged by Distro; the client is answered all the same.
+    static func catchUp(_ cluster: NacosCluster, timeout: Duration) -> @Sendable (OpenAPIForwarding.ForwardedWrite) async -> Void {
+        let distro = cluster.distro
+        let processor = cluster.processor
+        return { write in
+            if write.kind == .beat(light: true), processor.holdsHealthyInstances(clientId: write.clientId) { return }
+            await distro.refreshClient(write.clientId, from: write.member, timeout: timeout)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NacosPostgres
 import NacosSQLite
 import NacosStore
 
@@ -28,8 +29,11 @@ enum ServerStoreFactory {
             guard let url = settings.postgresURL else {
                 throw Failure(key: "db.url.0", message: "nacos.naming.store=postgresql needs PostgreSQL's URL (postgresql://host:port/database)")
             }
-            _ = url
-            throw Failure(key: "nacos.naming.store", message: "PENDING-POSTGRES")
+            var postgres = NacosPostgresConfiguration(url: url)
+            postgres.user = settings.postgresUser
+            postgres.password = settings.postgresPassword
+            postgres.poolSize = settings.postgresPoolSize
+            return NacosPostgresStore(configuration: postgres)
         }
     }
 

@@ -97,7 +97,7 @@ struct PythonSDKProcessTests {
                     try await pollUntil(timeout: .seconds(15), "the subscriber to be pushed the Python instance") {
                         events.lastAddresses == ["10.8.0.1:8080"]
                     }
-                    peer.kill()  // SIGKILL: the SDK deregisters nothing.
+                    await peer.kill()  // SIGKILL: the SDK deregisters nothing.
                     try await pollUntil(timeout: .seconds(20), "the instance to be removed with its connection") {
                         let listed = try await http.send(HTTPRequest(method: .get, target: "/nacos/v1/ns/instance/list?serviceName=\(service)"))
                         return listed.status == .ok && !listed.bodyText.contains("10.8.0.1")

@@ -430,8 +430,7 @@ private final class ALPNRecorders: Sendable {
 
 /// A command-line peer (`openssl`, `python3`) run as a child process, its output collected in files.
 ///
-/// `@unchecked Sendable`: the process is started in `start` and afterwards only polled and read.
-private final class ExternalPeer: @unchecked Sendable {
+private final class ExternalPeer: Sendable {
     /// What the peer printed and how it exited.
     struct Exit {
         let status: Int32
@@ -444,22 +443,16 @@ private final class ExternalPeer: @unchecked Sendable {
         let description: String
     }
 
-    private let process: Process
+    private let process: ChildProcess
     private let command: String
     private let outputPath: String
     private let errorPath: String
 
-    private init(process: Process, command: String, outputPath: String, errorPath: String) {
+    private init(process: ChildProcess, command: String, outputPath: String, errorPath: String) {
         self.process = process
         self.command = command
         self.outputPath = outputPath
         self.errorPath = errorPath
-    }
-
-    deinit {
-        if self.process.isRunning {
-            self.process.terminate()
-        }
     }
 
     /// Whether the process is still running.
@@ -472,14 +465,9 @@ private final class ExternalPeer: @unchecked Sendable {
         let errorPath = "\(directory)/\(name).err"
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        try process.run()
+        let process = try ChildProcess.spawn(
+            "/usr/bin/env", arguments, directory: directory, standardOutput: .file(outputPath), standardError: .file(errorPath)
+        )
         return ExternalPeer(
             process: process,
             command: arguments.prefix(2).joined(separator: " "),
@@ -495,11 +483,15 @@ private final class ExternalPeer: @unchecked Sendable {
                 !self.process.isRunning
             }
         } catch {
-            self.process.terminate()
+            await self.process.killAndReap()
             throw error
         }
+        let status: Int32 = switch await self.process.waitForExit() {
+        case .exited(let code): code
+        case .signalled(let signal): 128 + signal
+        }
         return Exit(
-            status: self.process.terminationStatus,
+            status: status,
             output: (try? String(contentsOfFile: self.outputPath, encoding: .utf8)) ?? "",
             errors: (try? String(contentsOfFile: self.errorPath, encoding: .utf8)) ?? ""
         )

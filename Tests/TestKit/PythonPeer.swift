@@ -65,26 +65,31 @@ package enum PythonPeer {
     package static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
         try await PythonPeerSlots.withSlot {
             let process = try PythonPeerProcess.launch(script, arguments)
-            defer { process.kill() }
-            return try await process.wait(timeout: timeout)
+            do {
+                let outcome = try await process.wait(timeout: timeout)
+                await process.kill()
+                return outcome
+            } catch {
+                await process.kill()
+                throw error
+            }
         }
     }
 }
 
 /// One running Python peer process, its output captured in temporary files.
 package final class PythonPeerProcess: Sendable {
-    private let process: Process
+    private let child: ChildProcess
     private let outputPath: String
     private let errorPath: String
 
-    private init(process: Process, outputPath: String, errorPath: String) {
-        self.process = process
+    private init(child: ChildProcess, outputPath: String, errorPath: String) {
+        self.child = child
         self.outputPath = outputPath
         self.errorPath = errorPath
     }
 
     deinit {
-        if self.process.isRunning { _ = Glibc.kill(self.process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: self.outputPath)
         try? FileManager.default.removeItem(atPath: self.errorPath)
     }
@@ -93,25 +98,13 @@ package final class PythonPeerProcess: Sendable {
     package static func launch(_ script: String, _ arguments: [String]) throws -> PythonPeerProcess {
         let python = try PythonPeer.python()
         let stem = "\(FileManager.default.temporaryDirectory.path)/nacos-peer-\(UInt64.random(in: 0...UInt64.max))"
-        let outputPath = stem + ".stdout"
-        let errorPath = stem + ".stderr"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-u", PythonPeer.repositoryRoot() + "/Tests/Peers/" + script] + arguments
-        process.standardInput = FileHandle.nullDevice
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        // The child has its own copies once it runs: the test process keeps no descriptor per peer.
-        defer {
-            try? output.close()
-            try? errors.close()
-        }
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return PythonPeerProcess(process: process, outputPath: outputPath, errorPath: errorPath)
+        let child = try ChildProcess.spawn(
+            python,
+            ["-u", PythonPeer.repositoryRoot() + "/Tests/Peers/" + script] + arguments,
+            standardOutput: .file(stem + ".stdout"),
+            standardError: .file(stem + ".stderr")
+        )
+        return PythonPeerProcess(child: child, outputPath: stem + ".stdout", errorPath: stem + ".stderr")
     }
 
     /// What it printed on standard output so far.
@@ -119,7 +112,7 @@ package final class PythonPeerProcess: Sendable {
     /// What it printed on standard error so far.
     package var errorOutput: String { (try? String(contentsOfFile: self.errorPath, encoding: .utf8)) ?? "" }
     /// Whether it still runs.
-    package var isRunning: Bool { self.process.isRunning }
+    package var isRunning: Bool { self.child.isRunning }
 
     /// Waits until a line of standard output contains `text` and returns that line.
     package func waitForLine(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
@@ -127,7 +120,7 @@ package final class PythonPeerProcess: Sendable {
         do {
             try await waitUntil(timeout: timeout, interval: .milliseconds(20), "a line containing '\(text)' from the peer") {
                 line = self.output.split(separator: "\n").first { $0.contains(text) }.map(String.init)
-                return line != nil || !self.process.isRunning
+                return line != nil || !self.child.isRunning
             }
         } catch {
             throw DeadlineExceeded(what: "a line containing '\(text)' from the peer; its stderr: \(self.errorOutput.suffix(3000))")
@@ -139,21 +132,18 @@ package final class PythonPeerProcess: Sendable {
     /// Waits for the exit (killing the process after `timeout`) and returns how it ended.
     package func wait(timeout: Duration) async throws -> PythonPeer.Outcome {
         do {
-            try await waitUntil(timeout: timeout, interval: .milliseconds(20), "the peer to exit") { !self.process.isRunning }
+            try await waitUntil(timeout: timeout, interval: .milliseconds(20), "the peer to exit") { !self.child.isRunning }
         } catch {
-            self.kill()
+            await self.child.killAndReap()
         }
-        self.process.waitUntilExit()
-        let killed = self.process.terminationReason == .uncaughtSignal
-        return PythonPeer.Outcome(status: killed ? nil : self.process.terminationStatus, output: self.output, errorOutput: self.errorOutput)
+        let exit = await self.child.waitForExit()
+        let status: Int32? = if case .exited(let code) = exit { code } else { nil }
+        return PythonPeer.Outcome(status: status, output: self.output, errorOutput: self.errorOutput)
     }
 
     /// Sends SIGKILL (if it still runs) and reaps it.
-    package func kill() {
-        if self.process.isRunning {
-            _ = Glibc.kill(self.process.processIdentifier, SIGKILL)
-        }
-        self.process.waitUntilExit()
+    package func kill() async {
+        await self.child.killAndReap()
     }
 }
 
@@ -165,7 +155,13 @@ package func withPythonPeerProcess<R>(
 ) async throws -> R {
     try await PythonPeerSlots.withSlot {
         let peer = try PythonPeerProcess.launch(script, arguments)
-        defer { peer.kill() }
-        return try await body(peer)
+        do {
+            let result = try await body(peer)
+            await peer.kill()
+            return result
+        } catch {
+            await peer.kill()
+            throw error
+        }
     }
 }

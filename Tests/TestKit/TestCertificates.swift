@@ -157,21 +157,9 @@ package struct TestCertificates: Sendable {
     }
 
     private static func openssl(_ arguments: [String], in directory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CertificateGenerationFailed(
-                command: "openssl " + arguments.joined(separator: " "),
-                output: String(decoding: output, as: UTF8.self)
-            )
+        let (exit, output) = try ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, directory: directory)
+        guard exit == .exited(0) else {
+            throw CertificateGenerationFailed(command: "openssl " + arguments.joined(separator: " "), output: output)
         }
     }
 }

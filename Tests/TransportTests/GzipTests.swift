@@ -38,19 +38,15 @@ private func systemGunzip(_ member: [UInt8], gzip: String) throws -> [UInt8] {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("nacos-gzip-\(UUID().uuidString).gz")
     try Data(member).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: gzip)
-    process.arguments = ["-dc", file.path]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "gzip -dc failed: \(errorText)")
+    let output = file.path + ".out"
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let child = try ChildProcess.spawn(gzip, ["-dc", file.path], standardOutput: .file(output), standardError: .file(output + ".err"))
+    defer { try? FileManager.default.removeItem(atPath: output + ".err") }
+    let exit = child.waitBlocking()
+    let errorText = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
+    #expect(exit == .exited(0), "gzip -dc failed: \(errorText)")
     #expect(errorText.isEmpty, "gzip -dc warned: \(errorText)")
+    let data = FileManager.default.contents(atPath: output) ?? Data()
     return Array(data)
 }
 

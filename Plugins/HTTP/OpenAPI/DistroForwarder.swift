@@ -1,5 +1,7 @@
+import NacosNaming
 import NacosNamingAPI
 import NacosRemote
+import NacosStore
 import NacosTransport
 import Synchronization
 
@@ -10,6 +12,11 @@ import Synchronization
 /// A forwarded request carries `X-Nacos-Distro-Forwarded` (naming the forwarding member) and is always
 /// handled where it arrives, so that two members that disagree about the member list never bounce a
 /// request between them (Nacos answers such a request 400; handling it is kinder to the client).
+///
+/// Read-your-writes: when the member answers an ephemeral write with success, the forwarder hands the
+/// write to `OpenAPIForwarding.catchUp` before it relays the answer, so that this node already shows the
+/// write when the client reads here next. Persistent writes (`ephemeral=false`) and a beat the member did
+/// not know (code 20404) are relayed at once.
 final class DistroForwarder: Sendable {
     /// The header that marks a forwarded request; its value is the forwarding member's `ip:port`.
     static let forwardedHeader = "X-Nacos-Distro-Forwarded"
@@ -33,6 +40,9 @@ final class DistroForwarder: Sendable {
     private let selfAddress: String
     private let responsibleServer: @Sendable (String) -> String
     private let forwarding: OpenAPIForwarding?
+    private let switches: NamingSwitches
+    /// Whether every member writes durable data to one shared store (PostgreSQL).
+    private let storeIsShared: Bool
     private let pool = Mutex<[String: MemberClients]>([:])
 
     /// Creates the filter of the node described by `context`.
@@ -40,25 +50,87 @@ final class DistroForwarder: Sendable {
         self.selfAddress = context.selfAddress
         self.responsibleServer = context.responsibleServer
         self.forwarding = context.forwarding
+        self.switches = context.registry.switches
+        self.storeIsShared = context.registry.store.isShared
     }
 
-    /// `handler`, preceded by the forwarding check when forwarding is configured.
+    /// `handler`, preceded by the forwarding check when forwarding is configured; a forwarded ephemeral
+    /// write the member answered with success is caught up with (`OpenAPIForwarding.catchUp`) before its
+    /// answer is returned.
     func filter(_ style: ErrorStyle, _ handler: @escaping HTTPRouter.Handler) -> HTTPRouter.Handler {
         guard self.forwarding != nil else { return handler }
         return { request in
             if let member = self.responsibleMember(for: request) {
-                return await self.forward(request, to: member, style: style)
+                let response = await self.forward(request, to: member, style: style)
+                if let catchUp = self.forwarding?.catchUp, let write = self.ephemeralWrite(request, answeredBy: member, with: response) {
+                    await catchUp(write)
+                }
+                return response
             }
             return try await handler(request)
         }
     }
 
+    /// What the forwarded `request` wrote when `member` answered it with `response`: `nil` unless the
+    /// answer is a success (2xx, and for a beat code 10200) of an ephemeral instance write. `ephemeral`
+    /// defaults as the endpoints read it: the switch `defaultInstanceEphemeral` for register and update,
+    /// `true` for deregister and patch; a beat is always ephemeral.
+    func ephemeralWrite(_ request: HTTPRequest, answeredBy member: String, with response: HTTPResponse) -> OpenAPIForwarding.ForwardedWrite? {
+        guard (200..<300).contains(response.status.code), let address = Self.tag(of: request) else { return nil }
+        let parameters = OpenAPIParameters(request)
+        let kind: OpenAPIForwarding.ForwardedWrite.Kind
+        let defaultEphemeral: Bool
+        switch request.method {
+        case .put where request.path.hasSuffix("/instance/beat"):
+            guard Self.beatCode(of: response) != BeatResult.resourceNotFoundCode else { return nil }
+            return OpenAPIForwarding.ForwardedWrite(kind: .beat(light: Self.nonBlank(request.parameters["beat"]) == nil), address: address, member: member)
+        case .post:
+            kind = .register
+            defaultEphemeral = self.switches.defaultInstanceEphemeral
+        case .delete:
+            kind = .deregister
+            defaultEphemeral = true
+        case .put:
+            kind = .update
+            defaultEphemeral = self.switches.defaultInstanceEphemeral
+        case .patch:
+            kind = .update
+            defaultEphemeral = true
+        default:
+            return nil
+        }
+        guard (try? parameters.bool("ephemeral", default: defaultEphemeral)) == true else { return nil }
+        return OpenAPIForwarding.ForwardedWrite(kind: kind, address: address, member: member)
+    }
+
+    /// Whether `request` writes what the store keeps: an overlay (`PUT`/`PATCH /instance`) or a persistent
+    /// instance (`ephemeral=false`, defaulted as the endpoints do).
+    private func writesDurableData(_ request: HTTPRequest) -> Bool {
+        guard !request.path.hasSuffix("/beat") else { return false }
+        let parameters = OpenAPIParameters(request)
+        switch request.method {
+        case .put, .patch: return true
+        case .post: return (try? parameters.bool("ephemeral", default: self.switches.defaultInstanceEphemeral)) == false
+        case .delete: return (try? parameters.bool("ephemeral", default: true)) == false
+        default: return false
+        }
+    }
+
+    /// The `code` of a beat answer (`{"clientBeatInterval":…,"code":10200,…}`), or `nil`.
+    private static func beatCode(of response: HTTPResponse) -> Int? {
+        guard let object = try? NacosJSONParser.parseObject(NacosByteBuffer(bytes: response.body)) else { return nil }
+        return (try? object.integer("code", as: Int.self)) ?? nil
+    }
+
     /// The member `request` must be forwarded to, or `nil` when this node handles it: forwarding is off,
-    /// the request was forwarded already, it names no instance, or this node is responsible.
+    /// the request was forwarded already, it names no instance, this node is responsible, or it writes
+    /// durable data (a persistent instance, an overlay) into a store every member shares — any member
+    /// commits that itself, and so reads it back at once.
     func responsibleMember(for request: HTTPRequest) -> String? {
         guard self.forwarding != nil, !request.headers.contains(name: Self.forwardedHeader), let tag = Self.tag(of: request) else {
             return nil
         }
+        if self.storeIsShared, self.writesDurableData(request) { return nil }
         let member = self.responsibleServer(tag)
         return member == self.selfAddress ? nil : member
     }

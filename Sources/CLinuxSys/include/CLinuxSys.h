@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <pthread.h>
 #include <limits.h>
+#include <spawn.h>
 
 /// The thread id of the calling thread (gettid), used for event-loop confinement checks.
 int CLinuxSys_gettid(void);
@@ -36,5 +37,11 @@ static const unsigned int CLinuxSys_EPOLLOUT = EPOLLOUT;
 static const unsigned int CLinuxSys_EPOLLERR = EPOLLERR;
 static const unsigned int CLinuxSys_EPOLLHUP = EPOLLHUP;
 static const unsigned int CLinuxSys_EPOLLRDHUP = EPOLLRDHUP;
+
+/// posix_spawn_file_actions_addclosefrom_np(3): the child closes every descriptor from `lowest` on.
+int CLinuxSys_spawnCloseFrom(posix_spawn_file_actions_t *actions, int lowest);
+
+/// posix_spawn_file_actions_addchdir_np(3): the child starts in `directory`.
+int CLinuxSys_spawnChangeDirectory(posix_spawn_file_actions_t *actions, const char *directory);
 
 #endif

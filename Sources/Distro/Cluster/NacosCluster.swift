@@ -120,10 +120,22 @@ public final class NacosCluster: Sendable {
     /// Whether the start-up snapshot has been loaded: the node is not ready before.
     public var isInitialized: Bool { self.distro.isInitialized }
 
+    /// How long a Distro QUERY waits for a sync in flight to the asking member before it answers anyway:
+    /// well below the 2 s a forwarding node gives its query, so that the asker still gets an answer.
+    static let queryWaitLimit: Duration = .seconds(1)
+
     /// Adds the cluster-only handlers (Distro data, member reports, loader metrics and reloads) to the
     /// cluster RPC server's registry.
     public func install(into handlers: inout NacosRequestHandlerRegistry) {
-        handlers.register(DistroDataRequestHandler(processor: self.processor))
+        let distro = self.distro
+        handlers.register(
+            DistroDataRequestHandler(
+                processor: self.processor,
+                awaitSyncInFlight: { clientId, member in
+                    await distro.waitForSyncInFlight(clientId: clientId, to: member, timeout: Self.queryWaitLimit)
+                }
+            )
+        )
         handlers.register(MemberReportHandler(members: self.members))
         handlers.register(NacosServerLoaderInfoHandler(connectionManager: self.loader.connections))
         handlers.register(NacosServerReloadHandler(connectionManager: self.loader.connections))

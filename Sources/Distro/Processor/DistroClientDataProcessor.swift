@@ -49,6 +49,15 @@ public final class DistroClientDataProcessor: Sendable {
         return Self.syncData(of: client)
     }
 
+    /// Whether this member holds client `clientId` publishing at least one instance and every one of them
+    /// healthy: a light beat for it, which can only renew (and revive) an instance, changes nothing this
+    /// member shows.
+    public func holdsHealthyInstances(clientId: String) -> Bool {
+        guard let client = self.registry.clients.client(clientId) else { return false }
+        let publications = client.storage.publications
+        return !publications.isEmpty && publications.values.allSatisfy { $0.instances.allSatisfy(\.healthy) }
+    }
+
     /// The claims this member verifies with its peers: every native connection client and every
     /// `ip:port#true` client it is responsible for, at their revisions.
     public func responsibleVerifyInfos() -> [DistroClientVerifyInfo] {

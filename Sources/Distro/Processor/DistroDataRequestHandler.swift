@@ -6,7 +6,10 @@ public import NacosTransport
 /// - ADD / CHANGE apply the client data in the content; DELETE removes the client named by the key;
 /// - VERIFY checks Nacos's single claim (failure: 500 `[DISTRO-FAILED] distro data verify failed`) or a
 ///   JSON array of claims (success, with the JSON array of the failed client ids as content);
-/// - SNAPSHOT answers every ephemeral client; QUERY answers one client's data (none when unknown).
+/// - SNAPSHOT answers every ephemeral client; QUERY answers one client's data (none when unknown). A
+///   QUERY whose key names the asking member (`targetServer`, our extension) first waits, bounded, for a
+///   sync of that client to that member still in flight (`awaitSyncInFlight`), so that the older data it
+///   carries never lands after the answer.
 ///
 /// Data that is missing, of another resource type, or does not decode is answered with 500
 /// `[DISTRO-FAILED] distro data handle failed`.
@@ -17,11 +20,18 @@ public struct DistroDataRequestHandler: NacosRequestHandler {
     public static let handleFailedMessage = "[DISTRO-FAILED] distro data handle failed"
 
     private let processor: DistroClientDataProcessor
+    private let awaitSyncInFlight: (@Sendable (_ clientId: String, _ member: String) async -> Void)?
     private let logger: NacosLogger
 
-    /// Creates the handler over `processor`.
-    public init(processor: DistroClientDataProcessor, logger: NacosLogger = NacosLogger(label: "nacos.distro")) {
+    /// Creates the handler over `processor`; `awaitSyncInFlight` (bounded) returns once no sync of a
+    /// client to a member is in flight (`DistroProtocol.waitForSyncInFlight`), `nil` to answer queries at once.
+    public init(
+        processor: DistroClientDataProcessor,
+        awaitSyncInFlight: (@Sendable (_ clientId: String, _ member: String) async -> Void)? = nil,
+        logger: NacosLogger = NacosLogger(label: "nacos.distro")
+    ) {
         self.processor = processor
+        self.awaitSyncInFlight = awaitSyncInFlight
         self.logger = logger
     }
 
@@ -51,6 +61,9 @@ public struct DistroDataRequestHandler: NacosRequestHandler {
             return DistroDataResponse(distroData: DistroData(distroKey: key, type: .snapshot, content: content))
         case .query:
             guard let data = self.clientData(request) else { return self.handleFailed(request, meta: meta) }
+            if let awaitSyncInFlight = self.awaitSyncInFlight, let asker = data.distroKey.targetServer, !asker.isEmpty {
+                await awaitSyncInFlight(data.distroKey.resourceKey, asker)
+            }
             guard let syncData = self.processor.syncData(clientId: data.distroKey.resourceKey) else { return DistroDataResponse() }
             return DistroDataResponse(distroData: DistroData(distroKey: data.distroKey, type: .query, content: syncData.jsonBytes()))
         }

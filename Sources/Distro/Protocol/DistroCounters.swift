@@ -8,6 +8,8 @@ final class DistroCounters: Sendable {
     private let verifyFailed = Atomic<Int>(0)
     private let loadSucceeded = Atomic<Int>(0)
     private let loadFailed = Atomic<Int>(0)
+    private let querySucceeded = Atomic<Int>(0)
+    private let queryFailed = Atomic<Int>(0)
 
     func recordSync(success: Bool) {
         if success {
@@ -33,6 +35,14 @@ final class DistroCounters: Sendable {
         }
     }
 
+    func recordQuery(success: Bool) {
+        if success {
+            self.querySucceeded.add(1, ordering: .relaxed)
+        } else {
+            self.queryFailed.add(1, ordering: .relaxed)
+        }
+    }
+
     var snapshot: DistroStatistics {
         DistroStatistics(
             syncSucceeded: self.syncSucceeded.load(ordering: .relaxed),
@@ -40,7 +50,9 @@ final class DistroCounters: Sendable {
             verifySucceeded: self.verifySucceeded.load(ordering: .relaxed),
             verifyFailed: self.verifyFailed.load(ordering: .relaxed),
             loadSucceeded: self.loadSucceeded.load(ordering: .relaxed),
-            loadFailed: self.loadFailed.load(ordering: .relaxed)
+            loadFailed: self.loadFailed.load(ordering: .relaxed),
+            querySucceeded: self.querySucceeded.load(ordering: .relaxed),
+            queryFailed: self.queryFailed.load(ordering: .relaxed)
         )
     }
 }

@@ -17,6 +17,9 @@ public final class DistroProtocol: Sendable {
         var timerDeadline: Int64?
         var started = false
         var stopped = false
+        /// The queries waiting for a sync in flight, by the sync's key and a waiter number.
+        var syncWaiters: [DistroTaskKey: [UInt64: CheckedContinuation<Void, Never>]] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     /// The settings the protocol runs with.
@@ -58,6 +61,9 @@ public final class DistroProtocol: Sendable {
     /// The sync, verify and load outcomes so far.
     public var statistics: DistroStatistics { self.counters.snapshot }
 
+    /// How many queries wait for a sync in flight (`waitForSyncInFlight`).
+    public var waitingQueryCount: Int { self.state.withLock { $0.syncWaiters.values.reduce(0) { $0 + $1.count } } }
+
     /// Subscribes to the registry's client events and starts loading the snapshot from `peers` (the other
     /// members' addresses). Later calls do nothing.
     public func start(peers: [String]) {
@@ -83,14 +89,105 @@ public final class DistroProtocol: Sendable {
         self.drive { $0.membersChanged(peers: peers, now: $1) }
     }
 
-    /// Stops the timer; requests in flight finish but nothing new is sent.
+    /// Stops the timer; requests in flight finish but nothing new is sent. Queries waiting for a sync
+    /// (`waitForSyncInFlight`) go on at once.
     public func shutdown() {
-        let timer = self.state.withLock { state -> (any NacosTimer)? in
+        let (timer, waiters) = self.state.withLock { state -> ((any NacosTimer)?, [CheckedContinuation<Void, Never>]) in
             state.stopped = true
-            defer { state.timer = nil }
-            return state.timer
+            defer {
+                state.timer = nil
+                state.syncWaiters = [:]
+            }
+            return (state.timer, state.syncWaiters.values.flatMap(\.values))
         }
         timer?.cancel()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: - Read-your-writes
+
+    /// Waits until no sync of client `clientId` to member `target` is in flight any more, for at most
+    /// `timeout` of the clock's time; returns at once when none is.
+    ///
+    /// A QUERY from `target` waits here before it reads the client's data: a sync in flight may carry data
+    /// read before a write `target` just forwarded here, and must reach `target` before the newer answer
+    /// does, or it would overwrite it there. A sync sent later reads the data when it is sent, so it is
+    /// never older than the answer.
+    public func waitForSyncInFlight(clientId: String, to target: String, timeout: Duration) async {
+        let key = DistroTaskKey(clientId: clientId, target: target)
+        guard self.state.withLock({ !$0.stopped && $0.machine.isSyncInFlight(key) }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiter = self.state.withLock { state -> UInt64? in
+                guard !state.stopped, state.machine.isSyncInFlight(key) else { return nil }
+                let waiter = state.nextWaiter
+                state.nextWaiter &+= 1
+                state.syncWaiters[key, default: [:]][waiter] = continuation
+                return waiter
+            }
+            guard let waiter else {
+                continuation.resume()
+                return
+            }
+            self.clock.schedule(after: timeout, on: nil) { [weak self] in
+                self?.resumeSyncWaiter(key, waiter)
+            }
+        }
+    }
+
+    /// Asks `member` (the one responsible for client `clientId`) for the client's current data (a Distro
+    /// QUERY) and applies the answer as a sync from it: the synced copy publishes what the member's
+    /// client publishes, or is removed when the member holds no such client. The query names this node
+    /// (`targetServer`), so the member first lets a sync in flight to this node arrive.
+    ///
+    /// A node calls this after it forwarded an instance write to `member`, before it answers the client,
+    /// so that the client reads its own write here without waiting for the sync (`syncDelay`). Nothing is
+    /// done for a client this node is responsible for itself. Returns whether the copy is now the member's
+    /// data; a failure (no answer within `timeout`, an error, data that does not decode) is logged.
+    @discardableResult
+    public func refreshClient(_ clientId: String, from member: String, timeout: Duration) async -> Bool {
+        guard member != self.selfAddress, !self.processor.shouldSync(clientId: clientId) else { return true }
+        let success = await self.query(clientId, from: member, timeout: timeout)
+        self.counters.recordQuery(success: success)
+        return success
+    }
+
+    private func query(_ clientId: String, from member: String, timeout: Duration) async -> Bool {
+        let key = DistroKey(resourceKey: clientId, resourceType: DistroKey.clientDataType, targetServer: self.selfAddress)
+        let request = DistroDataRequest(distroData: DistroData(distroKey: key, type: .query), dataOperation: .query)
+        do {
+            let response = try await self.sender.send(request, to: member, expecting: DistroDataResponse.self, timeout: timeout)
+            guard let content = response.distroData?.content, !content.isEmpty else {
+                self.processor.remove(clientId: clientId)
+                return true
+            }
+            let data = try ClientSyncData(jsonBytes: content)
+            guard data.clientId == clientId else {
+                self.logger.warning("distro: \(member) answered the query of \(clientId) after a forwarded write with client \(data.clientId)")
+                return false
+            }
+            self.processor.apply(data)
+            return true
+        } catch {
+            self.logger.warning("distro: querying \(clientId) from \(member) after a forwarded write failed: \(error)")
+            return false
+        }
+    }
+
+    private func resumeSyncWaiter(_ key: DistroTaskKey, _ waiter: UInt64) {
+        let continuation = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+            let continuation = state.syncWaiters[key]?.removeValue(forKey: waiter)
+            if state.syncWaiters[key]?.isEmpty == true { state.syncWaiters[key] = nil }
+            return continuation
+        }
+        continuation?.resume()
+    }
+
+    private func resumeSyncWaiters(_ key: DistroTaskKey) {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.machine.isSyncInFlight(key) else { return [] }
+            return state.syncWaiters.removeValue(forKey: key).map { Array($0.values) } ?? []
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     // MARK: - Inputs
@@ -160,6 +257,7 @@ public final class DistroProtocol: Sendable {
                     machine.syncFinished(task, success: success, now: now)
                     return []
                 }
+                self.resumeSyncWaiters(task.key)
             }
         case .verify(let target):
             Task { await self.verify(with: target) }

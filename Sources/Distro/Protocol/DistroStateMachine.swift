@@ -58,6 +58,9 @@ public struct DistroStateMachine: Sendable {
     /// The number of syncs handed out and not yet reported with `syncFinished`.
     public var inFlightSyncCount: Int { self.inFlight.count }
 
+    /// Whether a sync of `key` has been handed out and not yet reported with `syncFinished`.
+    public func isSyncInFlight(_ key: DistroTaskKey) -> Bool { self.inFlight.contains(key) }
+
     /// The earliest time at which `tick(now:)` has something to do, or `nil` when nothing is scheduled.
     /// Syncs that wait for a free slot (`maxConcurrentSyncs`) are not counted: `syncFinished` frees one.
     public var nextDeadline: Int64? {

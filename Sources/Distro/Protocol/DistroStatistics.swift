@@ -12,4 +12,8 @@ public struct DistroStatistics: Sendable, Hashable {
     public var loadSucceeded: Int
     /// Snapshot loads that failed.
     public var loadFailed: Int
+    /// Queries of one client after a forwarded write (`refreshClient`) whose answer was applied.
+    public var querySucceeded = 0
+    /// Queries of one client after a forwarded write that failed (no answer, an error, bad data).
+    public var queryFailed = 0
 }

@@ -108,7 +108,14 @@ final class NamingTestScope: Sendable {
         let manager = NacosConnectionManager(clock: systemClock, logger: .disabled())
         var configuration = NamingConfiguration()
         configuration.healthCheckEnabled = false
-        let registry = NamingRegistry(configuration: configuration, connectionManager: manager, clock: systemClock, logger: .disabled())
+        // The persistent instances of these tests (10.x addresses) are never probed over the network.
+        let registry = NamingRegistry(
+            configuration: configuration,
+            connectionManager: manager,
+            clock: systemClock,
+            logger: .disabled(),
+            healthProber: HealthyWithoutNetworkProber()
+        )
         var handlers = NacosRequestHandlerRegistry()
         registry.install(into: &handlers)
         var serverConfiguration = NacosRpcServerConfiguration(kind: .sdk, address: address)

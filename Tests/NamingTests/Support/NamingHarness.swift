@@ -44,7 +44,14 @@ final class NamingHarness: Sendable {
             let clock = NacosSystemClock(group: group)
             let transport = kind.makeTransport(group: group, logger: logger)
             let manager = NacosConnectionManager(clock: clock, logger: logger)
-            let registry = NamingRegistry(configuration: configuration, connectionManager: manager, clock: clock, logger: logger)
+            // A scripted prober: persistent instances of these tests (10.x addresses) are never connected to.
+            let registry = NamingRegistry(
+                configuration: configuration,
+                connectionManager: manager,
+                clock: clock,
+                logger: logger,
+                healthProber: ScriptedProber()
+            )
             var handlers = NacosRequestHandlerRegistry()
             registry.install(into: &handlers)
             let server = NacosRpcServer(

@@ -1,5 +1,6 @@
 import Foundation
 import NacosHTTP
+import NacosTestKit
 import NacosTransport
 
 #if canImport(Glibc)

@@ -14,42 +14,29 @@ import Darwin
 /// Start it with `withServerProcess`, which kills the process when the test body returns or throws.
 final class ServerProcess: Sendable {
     /// How a process ended.
-    enum Exit: Equatable, CustomStringConvertible {
-        /// It called `exit` with this status.
-        case exited(Int32)
-        /// A signal ended it.
-        case signalled(Int32)
-
-        var description: String {
-            switch self {
-            case .exited(let status): "exited with status \(status)"
-            case .signalled(let signal): "killed by signal \(signal)"
-            }
-        }
-    }
+    typealias Exit = ChildProcess.Exit
 
     /// The arguments the binary was started with.
     let arguments: [String]
-    private let process: Process
+    private let child: ChildProcess
     private let outputPath: String
     private let errorPath: String
     /// The home directory made for this process (when the test passed none), removed with the outputs.
     private let ownHome: String?
     private let cleanedUp = Atomic<Bool>(false)
 
-    private init(arguments: [String], process: Process, outputPath: String, errorPath: String, ownHome: String?) {
+    private init(arguments: [String], child: ChildProcess, outputPath: String, errorPath: String, ownHome: String?) {
         self.arguments = arguments
-        self.process = process
+        self.child = child
         self.outputPath = outputPath
         self.errorPath = errorPath
         self.ownHome = ownHome
     }
 
     deinit {
-        // A safety net: a test that lost track of its server must not leave it listening.
-        if self.process.isRunning {
-            _ = kill(self.process.processIdentifier, SIGKILL)
-        }
+        // A safety net (the child kills and reaps itself too): a test that lost track of its server must
+        // not leave it listening.
+        self.child.send(SIGKILL)
         self.removeFiles()
     }
 
@@ -68,38 +55,26 @@ final class ServerProcess: Sendable {
         }
         let outputPath = stem + ".stdout"
         let errorPath = stem + ".stderr"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-            FileManager.default.createFile(atPath: errorPath, contents: nil),
-            let output = FileHandle(forWritingAtPath: outputPath),
-            let error = FileHandle(forWritingAtPath: errorPath)
-        else {
-            try? FileManager.default.removeItem(atPath: outputPath)
-            try? FileManager.default.removeItem(atPath: errorPath)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil), FileManager.default.createFile(atPath: errorPath, contents: nil) else {
             throw CocoaError(.fileWriteUnknown)
         }
-        defer {
-            try? output.close()
-            try? error.close()
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { name, _ in
-            !name.hasPrefix("SERVER_") && !name.hasPrefix("NACOS_")
-        }.merging(environment) { _, given in given }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = error
-        let server = ServerProcess(arguments: arguments, process: process, outputPath: outputPath, errorPath: errorPath, ownHome: ownHome)
-        try process.run()
-        return server
+        let child = try ChildProcess.spawn(
+            executable.path,
+            arguments,
+            environment: ProcessInfo.processInfo.environment.filter { name, _ in
+                !name.hasPrefix("SERVER_") && !name.hasPrefix("NACOS_")
+            }.merging(environment) { _, given in given },
+            standardOutput: .file(outputPath),
+            standardError: .file(errorPath)
+        )
+        return ServerProcess(arguments: arguments, child: child, outputPath: outputPath, errorPath: errorPath, ownHome: ownHome)
     }
 
     /// The process id.
-    var pid: Int32 { self.process.processIdentifier }
+    var pid: Int32 { self.child.pid }
 
     /// Whether the process has not exited yet.
-    var isRunning: Bool { self.process.isRunning }
+    var isRunning: Bool { self.child.isRunning }
 
     /// Everything the process wrote to standard output so far.
     var standardOutput: String { Self.read(self.outputPath) }
@@ -108,25 +83,17 @@ final class ServerProcess: Sendable {
     var standardError: String { Self.read(self.errorPath) }
 
     /// How the process ended, or `nil` while it runs.
-    var exit: Exit? {
-        guard !self.process.isRunning else { return nil }
-        switch self.process.terminationReason {
-        case .exit: return .exited(self.process.terminationStatus)
-        case .uncaughtSignal: return .signalled(self.process.terminationStatus)
-        @unknown default: return .exited(self.process.terminationStatus)
-        }
-    }
+    var exit: Exit? { self.child.exit }
 
     /// Sends `signal` (SIGTERM, SIGINT, …) to the process if it still runs.
     func send(signal: Int32) {
-        guard self.process.isRunning else { return }
-        _ = kill(self.process.processIdentifier, signal)
+        self.child.send(signal)
     }
 
     /// Waits until the process exits and returns how; throws `DeadlineExceeded` after `timeout`.
     func waitForExit(timeout: Duration) async throws -> Exit {
         try await waitUntil(timeout: timeout, interval: .milliseconds(10), "nacos-server (pid \(self.pid)) to exit") {
-            !self.process.isRunning
+            !self.child.isRunning
         }
         guard let exit = self.exit else { throw DeadlineExceeded(what: "the exit status of pid \(self.pid)") }
         return exit
@@ -138,7 +105,7 @@ final class ServerProcess: Sendable {
     ///   `DeadlineExceeded` after `timeout`.
     func waitForStart(timeout: Duration = .seconds(20)) async throws -> ServerProcessPorts {
         try await waitUntil(timeout: timeout, interval: .milliseconds(10), "the nacos-server started line") {
-            self.standardError.contains(ServerProcessPorts.startedMarker) || !self.process.isRunning
+            self.standardError.contains(ServerProcessPorts.startedMarker) || !self.child.isRunning
         }
         let log = self.standardError
         if let ports = ServerProcessPorts(log: log) { return ports }
@@ -150,10 +117,7 @@ final class ServerProcess: Sendable {
 
     /// Kills the process (SIGKILL) if it still runs, waits for it to end, and removes the output files.
     func forceStop() async {
-        if self.process.isRunning {
-            _ = kill(self.process.processIdentifier, SIGKILL)
-            _ = try? await self.waitForExit(timeout: .seconds(10))
-        }
+        await self.child.killAndReap()
         self.removeFiles()
     }
 

@@ -1,15 +1,15 @@
 import Foundation
 
-/// One thread that runs blocking SQLite work in submission order, so that no call into SQLite ever runs
-/// on Swift's cooperative thread pool.
-final class SQLiteWorker: @unchecked Sendable {
+/// One thread that runs a store's blocking work (SQLite, libpq) in submission order, so that no blocking
+/// database call ever runs on Swift's cooperative thread pool.
+package final class NacosStoreThread: @unchecked Sendable {
     // `condition` guards `jobs` and `stopping`.
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
     private var stopping = false
 
     /// Starts the thread, named `name`.
-    init(name: String) {
+    package init(name: String) {
         let thread = Thread { [self] in self.run() }
         thread.name = name
         thread.start()
@@ -17,7 +17,7 @@ final class SQLiteWorker: @unchecked Sendable {
 
     /// Runs `job` on the thread after the jobs submitted before it; returns `false` once stopping.
     @discardableResult
-    func submit(_ job: @escaping () -> Void) -> Bool {
+    package func submit(_ job: @escaping () -> Void) -> Bool {
         self.condition.lock()
         defer { self.condition.unlock() }
         guard !self.stopping else { return false }
@@ -27,7 +27,7 @@ final class SQLiteWorker: @unchecked Sendable {
     }
 
     /// Lets the thread end once the jobs already submitted ran.
-    func stop() {
+    package func stop() {
         self.condition.lock()
         self.stopping = true
         self.condition.signal()
