@@ -191,7 +191,9 @@ private struct Components: Sendable {
             try await registry.open()
         } catch {
             await store.close()
-            throw ServerStoreFactory.Failure(key: ServerStoreFactory.key(for: configuration), message: "the \(store.kind) store cannot open: \(error.message)")
+            let key = ServerStoreFactory.key(for: configuration)
+            let message = error.message.hasPrefix(key + ": ") ? String(error.message.dropFirst(key.count + 2)) : error.message
+            throw ServerStoreFactory.Failure(key: key, message: "the \(store.kind) store cannot open: \(message)")
         }
         logger.info("naming store: \(store.kind) (\(store.health.detail)), \(registry.storeApplier.appliedRecords) record(s) loaded")
 

@@ -1,5 +1,6 @@
 import Foundation
 import NacosHTTP
+import NacosServer
 import NacosTestKit
 import NacosTransport
 import Testing
@@ -120,6 +121,37 @@ struct DurableStateProcessTests {
         }
     }
 
+    @Test("a store that cannot open stops the start with a message naming the key to fix")
+    func aStoreThatCannotOpenIsAClearStartError() async throws {
+        try await withEventLoopGroup { group in
+            try await Self.withHome { home in
+                let cases: [(arguments: [String], expected: [String])] = [
+                    (["--nacos.naming.store.sqlite.path=\(home)"], ["nacos.naming.store.sqlite.path", home]),
+                    (["--nacos.naming.store=postgresql"], ["db.url.0"]),
+                    (["--nacos.naming.store=postgresql", "--db.url.0=mysql://127.0.0.1:1/nacos"], ["db.url.0", "postgresql://"]),
+                ]
+                for (arguments, expected) in cases {
+                    try await withServerProcess(ServerProcessTests.serverArguments + arguments) { server in
+                        let exit = try await server.waitForExit(timeout: .seconds(20))
+                        #expect(exit == .exited(NacosServerLauncher.startFailureStatus), "\(arguments): \(server.standardError)")
+                        for text in expected {
+                            #expect(server.standardError.contains(text), "\(arguments): \(server.standardError.suffix(2000))")
+                        }
+                    }
+                }
+                // A second server on the same home is refused while the first holds the file.
+                try await Self.withServer(home: home, group: group) { _, _ in
+                    try await withServerProcess(Self.arguments(home: home)) { second in
+                        let exit = try await second.waitForExit(timeout: .seconds(20))
+                        #expect(exit == .exited(NacosServerLauncher.startFailureStatus), "\(second.standardError)")
+                        #expect(second.standardError.contains("nacos.home"), "\(second.standardError.suffix(2000))")
+                        #expect(second.standardError.contains("locked"), "\(second.standardError.suffix(2000))")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("kill -9 during 2,000 persistent registrations: every acknowledged one is there after the restart, each whole")
     func killNineLosesNoAcknowledgedWrite() async throws {
         try await withEventLoopGroup { group in
@@ -137,6 +169,13 @@ struct DurableStateProcessTests {
                                 writers.addTask {
                                     var port = 10_000 + writer
                                     while port < 10_000 + total, !killed.fired.load(ordering: .relaxed) {
+                                        if port % 50 == writer {
+                                            // Namespaces are written in the same window.
+                                            let body = "customNamespaceId=crash-\(port)&namespaceName=crash-\(port)"
+                                            if let response = try? await Self.send(http, .post, "/nacos/v1/console/namespaces", body), response.status == .ok {
+                                                acknowledged.addNamespace("crash-\(port)")
+                                            }
+                                        }
                                         let body = "namespaceId=crash&serviceName=crash.svc&ip=127.0.0.2&port=\(port)&ephemeral=false&metadata=port%3D\(port)"
                                         if let response = try? await Self.send(http, .post, "/nacos/v1/ns/instance", body), response.status == .ok {
                                             if acknowledged.add(port) >= killAfter, !killed.fired.exchange(true, ordering: .relaxed) {
@@ -161,6 +200,10 @@ struct DurableStateProcessTests {
                             // Whole: the metadata written with the instance is there with it.
                             #expect((host["metadata"] as? [String: String])?["port"] == String(port), "round \(round): \(host)")
                         }
+                        let namespaces = try Self.json(try await Self.send(http, .get, "/nacos/v1/console/namespaces")) as? [String: Any]
+                        let storedNamespaces = Set(((namespaces?["data"] as? [[String: Any]]) ?? []).compactMap { $0["namespace"] as? String })
+                        let lostNamespaces = acknowledged.namespaces.subtracting(storedNamespaces)
+                        #expect(lostNamespaces.isEmpty, "round \(round): acknowledged namespaces lost: \(lostNamespaces.sorted())")
                         let missing = sent.subtracting(stored)
                         #expect(missing.isEmpty, "round \(round): \(missing.count) acknowledged registrations lost after kill -9 at \(killAfter): \(missing.sorted().prefix(10))")
                         #expect(stored.count >= killAfter, "round \(round)")
@@ -173,14 +216,19 @@ struct DurableStateProcessTests {
 
 import Synchronization
 
-/// The ports whose registration was acknowledged, shared by the writers.
+/// The ports and namespaces whose writes were acknowledged, shared by the writers.
 private final class AcknowledgedPorts: Sendable {
-    private let state = Mutex<Set<Int>>([])
+    private let state = Mutex<(ports: Set<Int>, namespaces: Set<String>)>(([], []))
 
     /// Adds `port`; returns how many there are.
-    func add(_ port: Int) -> Int { self.state.withLock { $0.insert(port); return $0.count } }
+    func add(_ port: Int) -> Int { self.state.withLock { $0.ports.insert(port); return $0.ports.count } }
 
-    var ports: Set<Int> { self.state.withLock { $0 } }
+    /// Adds an acknowledged namespace.
+    func addNamespace(_ id: String) { self.state.withLock { _ = $0.namespaces.insert(id) } }
+
+    var ports: Set<Int> { self.state.withLock { $0.ports } }
+
+    var namespaces: Set<String> { self.state.withLock { $0.namespaces } }
 }
 
 /// Set once, by the writer whose acknowledgement reaches the kill point.
