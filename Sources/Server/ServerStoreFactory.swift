@@ -1,4 +1,3 @@
-import Foundation
 import NacosPostgres
 import NacosSQLite
 import NacosStore

@@ -22,18 +22,10 @@ struct PostgresStoreTests {
     @Test func conformsToTheStoreContract() async throws {
         try await PostgresTestServer.with { server in
             // Each check starts from an empty database of its own.
-            for check in 0..<6 {
+            try await StoreConformance.runAll { check in
                 try await server.createDatabase("conformance\(check)")
                 let configuration = Self.configuration(server, database: "conformance\(check)")
-                let subject = StoreUnderTest(name: "postgresql", make: { NacosPostgresStore(configuration: configuration) }, isDurable: true)
-                switch check {
-                case 0: try await StoreConformance.emptyOpen(subject)
-                case 1: try await StoreConformance.commitsReadBackAndDeletes(subject)
-                case 2: try await StoreConformance.feedDeliversInOrderOnlyAfterItsRevision(subject)
-                case 3: try await StoreConformance.concurrentCommitsAreAllDeliveredOnceInOrder(subject)
-                case 4: try await StoreConformance.largeValuesAndUnicodeKeysRoundTrip(subject)
-                default: try await StoreConformance.aClosedStoreRefusesCommits(subject)
-                }
+                return StoreUnderTest(name: "postgresql", make: { NacosPostgresStore(configuration: configuration) }, isDurable: true)
             }
         }
     }

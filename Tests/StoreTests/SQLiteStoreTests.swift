@@ -21,22 +21,11 @@ struct SQLiteStoreTests {
 
     @Test func conformsToTheStoreContract() async throws {
         try await Self.withDirectory { directory in
-            for check in 0..<6 {
-                // Each check starts from its own empty file.
+            // Each check starts from its own empty file.
+            try await StoreConformance.runAll { check in
                 let path = "\(directory)/check-\(check)/naming.db"
-                try await Self.run(check, StoreUnderTest(name: "sqlite", make: { Self.store(path) }, isDurable: true))
+                return StoreUnderTest(name: "sqlite", make: { Self.store(path) }, isDurable: true)
             }
-        }
-    }
-
-    private static func run(_ check: Int, _ subject: StoreUnderTest) async throws {
-        switch check {
-        case 0: try await StoreConformance.emptyOpen(subject)
-        case 1: try await StoreConformance.commitsReadBackAndDeletes(subject)
-        case 2: try await StoreConformance.feedDeliversInOrderOnlyAfterItsRevision(subject)
-        case 3: try await StoreConformance.concurrentCommitsAreAllDeliveredOnceInOrder(subject)
-        case 4: try await StoreConformance.largeValuesAndUnicodeKeysRoundTrip(subject)
-        default: try await StoreConformance.aClosedStoreRefusesCommits(subject)
         }
     }
 

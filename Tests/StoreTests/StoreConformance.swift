@@ -17,14 +17,21 @@ struct StoreUnderTest: Sendable, CustomStringConvertible {
 
 /// The behaviour every `NacosStore` shares, as one body of checks run against each store.
 enum StoreConformance {
-    /// Every check, in order; each records an issue on failure.
-    static func runAll(_ subject: StoreUnderTest) async throws {
-        try await Self.emptyOpen(subject)
-        try await Self.commitsReadBackAndDeletes(subject)
-        try await Self.feedDeliversInOrderOnlyAfterItsRevision(subject)
-        try await Self.concurrentCommitsAreAllDeliveredOnceInOrder(subject)
-        try await Self.largeValuesAndUnicodeKeysRoundTrip(subject)
-        try await Self.aClosedStoreRefusesCommits(subject)
+    /// Every check, in order; each expects an empty store and records an issue on failure.
+    static let checks: [@Sendable (StoreUnderTest) async throws -> Void] = [
+        Self.emptyOpen,
+        Self.commitsReadBackAndDeletes,
+        Self.feedDeliversInOrderOnlyAfterItsRevision,
+        Self.concurrentCommitsAreAllDeliveredOnceInOrder,
+        Self.largeValuesAndUnicodeKeysRoundTrip,
+        Self.aClosedStoreRefusesCommits,
+    ]
+
+    /// Runs every check on `subject(index)`, a store over empty data of its own for each check.
+    static func runAll(_ subject: (Int) async throws -> StoreUnderTest) async throws {
+        for (index, check) in Self.checks.enumerated() {
+            try await check(try await subject(index))
+        }
     }
 
     /// A store's contents after the writes so far: reopened for durable stores, else opened again.
