@@ -20,6 +20,7 @@ struct HTTP2ConnectionTests {
         try await withEventLoopGroup { group in
             let transport = NacosInMemoryTransport(group: group, logger: .disabled())
             let address = NacosSocketAddress.inMemory("http2-\(UInt64.random(in: 0..<UInt64.max))")
+            let log = CapturingLogHandler()
             let server = HTTP2Recorder()
             server.onRequestEnd = { connection, streamID, bytes in
                 connection.sendHeaders([HPACKHeader(":status", "200")], streamID: streamID, endStream: false)
@@ -27,13 +28,13 @@ struct HTTP2ConnectionTests {
                 connection.sendHeaders([HPACKHeader("grpc-status", "0")], streamID: streamID, endStream: true)
             }
             let listener = try await transport.listenStreams(on: address) { _ in
-                HTTP2Connection(role: .server, configuration: serverConfiguration, logger: .disabled(), delegate: server)
+                HTTP2Connection(role: .server, configuration: serverConfiguration, logger: log.logger(label: "server", level: .debug), delegate: server)
             }
             let client = HTTP2Recorder()
             let loop = Mutex<NacosEventLoop?>(nil)
             let handle = Mutex<HTTP2Handle?>(nil)
             try transport.connectStream(to: address, timeout: .seconds(15)) { eventLoop in
-                let connection = HTTP2Connection(role: .client, configuration: clientConfiguration, logger: .disabled(), delegate: client)
+                let connection = HTTP2Connection(role: .client, configuration: clientConfiguration, logger: log.logger(label: "client", level: .debug), delegate: client)
                 loop.withLock { $0 = eventLoop }
                 handle.withLock { $0 = HTTP2Handle(connection) }
                 return connection
@@ -41,7 +42,18 @@ struct HTTP2ConnectionTests {
             try await waitUntil(timeout: .seconds(10), "the client connection") { client.state.withLock { $0.active } }
             let eventLoop = try #require(loop.withLock { $0 })
             let connection = try #require(handle.withLock { $0 })
-            try await body(connection, client, server, eventLoop)
+            // Streams open once the connection is up on both sides: the server saw the preface.
+            try await waitUntil(timeout: .seconds(10), "the server side of the connection") { server.state.withLock { $0.active } }
+            do {
+                try await body(connection, client, server, eventLoop)
+            } catch {
+                // What the two sides saw, for a failure that only a loaded machine shows.
+                let sides = [("client", client), ("server", server)].map { name, recorder in
+                    recorder.state.withLock { "\(name): closed \($0.closed), GOAWAY \($0.goAway.map { "\($0)" } ?? "none")" }
+                }
+                let logged = log.events.suffix(10).map { "\($0.label) \($0.level): \($0.message)" }
+                throw HTTP2ConnectionError(.internalError, "\(error) — \(sides.joined(separator: "; ")); log: \(logged)")
+            }
             eventLoop.execute { connection.connection?.close() }
             await listener.close()
         }
@@ -49,7 +61,12 @@ struct HTTP2ConnectionTests {
 
     private func send(_ body: [UInt8], on handle: HTTP2Handle, loop: NacosEventLoop) async throws -> UInt32 {
         try await loop.submitAndWait {
-            guard let connection = handle.connection, let id = connection.makeStreamID() else { throw HTTP2ConnectionError(.internalError, "no stream") }
+            guard let connection = handle.connection else {
+                throw HTTP2ConnectionError(.internalError, "the client connection is gone (closed and released)")
+            }
+            guard let id = connection.makeStreamID() else {
+                throw HTTP2ConnectionError(.internalError, "the client connection opens no stream (open: \(connection.isOpen))")
+            }
             connection.sendHeaders(Self.requestHeaders, streamID: id, endStream: false)
             connection.sendData(NacosByteBuffer(bytes: body), streamID: id, endStream: true, completion: nil)
             return id

@@ -154,6 +154,10 @@ struct DurableStateProcessTests {
 
     @Test("kill -9 during 2,000 persistent registrations: every acknowledged one is there after the restart, each whole")
     func killNineLosesNoAcknowledgedWrite() async throws {
+        try await TestSlots.heavy.withSlot { try await self.killNineRounds() }
+    }
+
+    private func killNineRounds() async throws {
         try await withEventLoopGroup { group in
             for round in 0..<3 {
                 try await Self.withHome { home in

@@ -26,14 +26,7 @@ struct PostgresClusterProcessTests {
 
     @Test("a persistent instance written at A reaches B's and C's subscribers; PostgreSQL restarts; a node restarts")
     func sharedPersistentState() async throws {
-        let postgres = try await PostgresTestServer.start()
-        do {
-            try await self.run(postgres)
-            await postgres.stop()
-        } catch {
-            await postgres.stop()
-            throw error
-        }
+        try await PostgresTestServer.with { postgres in try await self.run(postgres) }
     }
 
     private func run(_ postgres: PostgresTestServer) async throws {

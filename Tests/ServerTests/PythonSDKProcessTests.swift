@@ -13,7 +13,7 @@ struct PythonSDKProcessTests {
     /// with other ports when a probed port was taken before the server bound it.
     private func withStandaloneServer(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
         // The server and its peers count as one Python peer slot: the suite's start stays light.
-        try await PythonPeerSlots.withSlot { try await self.withStandaloneServerInSlot(body) }
+        try await TestSlots.pythonPeers.withSlot { try await self.withStandaloneServerInSlot(body) }
     }
 
     private func withStandaloneServerInSlot(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
@@ -111,7 +111,7 @@ struct PythonSDKProcessTests {
     /// The members' links to each other speak native (the default) or gRPC.
     @Test(arguments: ["native", "grpc"])
     func aThreeNodeClusterServesThePythonSDKOnEveryNode(clusterLinks: String) async throws {
-        try await PythonPeerSlots.withSlot {
+        try await TestSlots.pythonPeers.withSlot {
             try await withEventLoopGroup { group in
                 let arguments = ["--nacos.remote.client.cluster.protocol=\(clusterLinks)"]
                 try await withClusterProcesses(count: 3, arguments: arguments, group: group) { cluster in

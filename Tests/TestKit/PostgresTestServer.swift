@@ -58,8 +58,12 @@ package final class PostgresTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: self.directory)
     }
 
-    /// Runs `body` with a started server, stopping it afterwards whatever happens.
+    /// Runs `body` with a started server (one heavy test slot held), stopping it afterwards whatever happens.
     package static func with<R>(_ body: (PostgresTestServer) async throws -> R) async throws -> R {
+        try await TestSlots.heavy.withSlot { try await Self.withServer(body) }
+    }
+
+    private static func withServer<R>(_ body: (PostgresTestServer) async throws -> R) async throws -> R {
         let server = try await Self.start()
         do {
             let result = try await body(server)

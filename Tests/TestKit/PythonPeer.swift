@@ -63,7 +63,7 @@ package enum PythonPeer {
     /// Runs `script` (a file in Tests/Peers) with `arguments`, killing it after `timeout`, and returns how it
     /// ended; the child is always reaped, also when the calling task is cancelled.
     package static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Outcome {
-        try await PythonPeerSlots.withSlot {
+        try await TestSlots.pythonPeers.withSlot {
             let process = try PythonPeerProcess.launch(script, arguments)
             do {
                 let outcome = try await process.wait(timeout: timeout)
@@ -153,7 +153,7 @@ package func withPythonPeerProcess<R>(
     _ arguments: [String],
     _ body: (PythonPeerProcess) async throws -> R
 ) async throws -> R {
-    try await PythonPeerSlots.withSlot {
+    try await TestSlots.pythonPeers.withSlot {
         let peer = try PythonPeerProcess.launch(script, arguments)
         do {
             let result = try await body(peer)

@@ -168,6 +168,16 @@ func withClusterProcesses<R>(
     group: NacosEventLoopGroup,
     _ body: (ClusterProcessScope) async throws -> R
 ) async throws -> R {
+    // Several servers at once are heavy: one such test at a time.
+    try await TestSlots.heavy.withSlot { try await runClusterProcesses(count: count, arguments: arguments, group: group, body) }
+}
+
+private func runClusterProcesses<R>(
+    count: Int,
+    arguments: [String],
+    group: NacosEventLoopGroup,
+    _ body: (ClusterProcessScope) async throws -> R
+) async throws -> R {
     let scope = try await ClusterProcessScope.start(count: count, arguments: arguments, group: group)
     do {
         let result = try await body(scope)

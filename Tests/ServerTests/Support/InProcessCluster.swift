@@ -58,6 +58,16 @@ final class InProcessCluster: Sendable {
         configure: (inout NacosServerConfiguration) -> Void = { _ in },
         _ body: (InProcessCluster) async throws -> R
     ) async throws -> R {
+        // Three nodes under a thousand rounds are heavy: one such test at a time.
+        try await TestSlots.heavy.withSlot { try await Self.runStarted(count: count, group: group, configure: configure, body) }
+    }
+
+    private static func runStarted<R>(
+        count: Int,
+        group: NacosEventLoopGroup,
+        configure: (inout NacosServerConfiguration) -> Void,
+        _ body: (InProcessCluster) async throws -> R
+    ) async throws -> R {
         let log = RecordingLogHandler()
         let logger = NacosLogger(label: "in-process-cluster", handler: log, logLevel: .warning)
         var lastError: (any Error)?
