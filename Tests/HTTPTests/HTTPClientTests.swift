@@ -48,11 +48,13 @@ import Testing
     @Test(arguments: TransportKind.allCases)
     func reconnectsAfterAnIdleTimeout(kind: TransportKind) async throws {
         var configuration = HTTPServerConfiguration()
-        configuration.idleTimeout = .seconds(1)
+        // Longer than the stalls of the suite's parallel start on 2 cores, which could otherwise close a
+        // fresh connection before its first request is written.
+        configuration.idleTimeout = .seconds(4)
         try await withHTTPServer(kind, configuration: configuration) { scenario async throws in
             let client = scenario.client()
             #expect(try await client.send(HTTPRequest(method: .post, target: "/1")).status == .ok)
-            try await waitUntil("the idle timeout") { scenario.server.connectionCount == 0 }
+            try await waitUntil(timeout: .seconds(20), "the idle timeout") { scenario.server.connectionCount == 0 }
             #expect(try await client.send(HTTPRequest(method: .post, target: "/2")).bodyText == "POST /2 ? []")
             await client.close()
         }

@@ -73,12 +73,12 @@ import Testing
         var configuration = HTTPServerConfiguration()
         // Long enough that a loaded CI machine (the whole suite runs in parallel on 2 cores) still gets the
         // request to the server before the timer; the close after the response is what is checked.
-        configuration.idleTimeout = .seconds(3)
+        configuration.idleTimeout = .seconds(8)
         try await withHTTPServer(kind, configuration: configuration) { scenario async throws in
             let connection = try await scenario.raw()
             connection.write("GET / HTTP/1.1\r\n\r\n")
             #expect(try await connection.waitForResponses(1)[0].code == 200)
-            try await connection.waitForClose()
+            try await connection.waitForClose(timeout: .seconds(30))
             #expect(RawHTTPResponse.parseAll(connection.received).responses.count == 1)
             try await waitUntil("the server to drop the connection") { scenario.server.connectionCount == 0 }
         }
