@@ -54,6 +54,8 @@ public final class NacosPostgresStore: NacosStore {
     private let state = Mutex(State())
     /// Held while changes are read and delivered, so that deliveries keep revision order.
     private let delivery = NSLock()
+    /// Held by the writer inside a transaction (see `drain(writer:)`).
+    private let transactionLock = NSLock()
     private let writers: [NacosStoreThread]
     private let slots: [Slot]
     private let listener = PostgresListener()
@@ -212,31 +214,42 @@ public final class NacosPostgresStore: NacosStore {
     // MARK: - On the writer threads
 
     /// Writes queued commits on writer `index`'s connection until the queue is empty.
+    ///
+    /// One writer at a time is inside a transaction (`transaction`): the head row's lock would serialize
+    /// them anyway, and a group taken just before the transaction holds everything that queued during the
+    /// previous one, so one fsync covers as many commits as possible. The catch-up after a commit runs
+    /// outside, beside the next writer's transaction.
     private func drain(writer index: Int) {
         let slot = self.slots[index]
         while true {
+            self.transactionLock.lock()
             let group = self.state.withLock { state -> [Pending] in
-                let group = Array(state.pending.prefix(256))
+                let group = Array(state.pending.prefix(1_000))
                 state.pending.removeFirst(group.count)
                 state.metrics.queueDepth = state.pending.count
                 if group.isEmpty { state.idleWriters.append(index) }
                 return group
             }
-            guard !group.isEmpty else { return }
-            self.write(group, slot: slot)
+            guard !group.isEmpty else {
+                self.transactionLock.unlock()
+                return
+            }
+            let outcome = Result { () throws(NacosStoreError) -> Int64 in
+                let connection = try self.connection(of: slot)
+                do throws(NacosStoreError) {
+                    return try Self.transaction(group.map(\.mutations), on: connection)
+                } catch {
+                    if !connection.isOK { slot.connection = nil }
+                    throw error
+                }
+            }
+            self.transactionLock.unlock()
+            self.finish(group, outcome, slot: slot)
         }
     }
 
-    private func write(_ group: [Pending], slot: Slot) {
-        let outcome = Result { () throws(NacosStoreError) -> Int64 in
-            let connection = try self.connection(of: slot)
-            do throws(NacosStoreError) {
-                return try Self.transaction(group.map(\.mutations), on: connection)
-            } catch {
-                if !connection.isOK { slot.connection = nil }
-                throw error
-            }
-        }
+    /// Answers a group's commits after its transaction: a failure at once, a success once applied.
+    private func finish(_ group: [Pending], _ outcome: Result<Int64, NacosStoreError>, slot: Slot) {
         switch outcome {
         case .failure(let error):
             self.state.withLock { state in
@@ -288,6 +301,9 @@ public final class NacosPostgresStore: NacosStore {
         return connection
     }
 
+    /// The most rows one INSERT carries (four parameters each, far below PostgreSQL's 65,535).
+    private static let rowsPerStatement = 500
+
     /// One transaction for `commits`: the revisions, the records, the notification.
     private static func transaction(_ commits: [[NacosStoreMutation]], on connection: PostgresConnection) throws(NacosStoreError) -> Int64 {
         try connection.execute("BEGIN")
@@ -297,15 +313,35 @@ public final class NacosPostgresStore: NacosStore {
                 "UPDATE nacos_store_meta SET value = value + $1 WHERE name = 'head' RETURNING value",
                 [.integer(Int64(commits.count))]
             ) { last = $0.integer(0) }
+            // The last write of each key in the group wins (one row may appear once per statement); the rows
+            // go in multi-row statements, one round trip per `rowsPerStatement`.
             var revision = last - Int64(commits.count)
+            var order: [NacosStoreKey] = []
+            var rows: [NacosStoreKey: (value: [UInt8]?, revision: Int64)] = [:]
             for mutations in commits {
                 revision += 1
                 for mutation in mutations {
-                    try connection.execute(
-                        "INSERT INTO nacos_store_records (kind, key, value, revision) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision",
-                        [.text(mutation.key.kind), .text(mutation.key.key), mutation.value.map { .bytes($0) } ?? .null, .integer(revision)]
-                    )
+                    if rows.updateValue((mutation.value, revision), forKey: mutation.key) == nil { order.append(mutation.key) }
                 }
+            }
+            var start = 0
+            while start < order.count {
+                let chunk = order[start..<min(order.count, start + Self.rowsPerStatement)]
+                var parameters: [PostgresParameter] = []
+                parameters.reserveCapacity(chunk.count * 4)
+                var values: [String] = []
+                values.reserveCapacity(chunk.count)
+                for key in chunk {
+                    let row = rows[key]!
+                    let base = parameters.count
+                    values.append("($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4))")
+                    parameters += [.text(key.kind), .text(key.key), row.value.map { .bytes($0) } ?? .null, .integer(row.revision)]
+                }
+                try connection.execute(
+                    "INSERT INTO nacos_store_records (kind, key, value, revision) VALUES \(values.joined(separator: ", ")) ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision",
+                    parameters
+                )
+                start += chunk.count
             }
             try connection.execute("SELECT pg_notify('nacos_store_changes', $1)", [.text(String(last))])
         } catch {

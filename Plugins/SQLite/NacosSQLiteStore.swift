@@ -58,17 +58,22 @@ public final class NacosSQLiteStore: NacosStore {
     private let state = Mutex(State())
     private let connection = Connection()
     private let worker: NacosStoreThread
+    /// Delivers committed groups to the feed and resumes their commits, in commit order, while the worker
+    /// already writes the next group: applying memory overlaps the next fsync.
+    private let delivery: NacosStoreThread
 
     /// Creates the store of the file `configuration.path`; nothing is opened before `open()`.
     public init(configuration: NacosSQLiteConfiguration) {
         self.configuration = configuration
         self.worker = NacosStoreThread(name: "nacos-sqlite")
+        self.delivery = NacosStoreThread(name: "nacos-sqlite-feed")
     }
 
     deinit {
         let connection = self.connection
         self.worker.submit { connection.release() }
         self.worker.stop()
+        self.delivery.stop()
     }
 
     /// `sqlite`.
@@ -150,8 +155,13 @@ public final class NacosSQLiteStore: NacosStore {
             }
             if !submitted { continuation.resume() }
         }
+        // What was committed before the close reaches the feed and its callers first.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            if !self.delivery.submit({ continuation.resume() }) { continuation.resume() }
+        }
         self.state.withLock { $0.sink = nil }
         self.worker.stop()
+        self.delivery.stop()
     }
 
     // MARK: - On the worker thread
@@ -286,12 +296,27 @@ public final class NacosSQLiteStore: NacosStore {
             for pending in group { pending.continuation.resume(returning: .failure(error)) }
             return
         }
+        let revision = connection.revision
+        let delivered = self.delivery.submit {
+            self.deliver(group, changes: changes, first: start + 1, revision: revision, sink: sink, feedAfter: feedAfter)
+        }
+        if !delivered { self.deliver(group, changes: changes, first: start + 1, revision: revision, sink: sink, feedAfter: feedAfter) }
+    }
+
+    /// Hands a committed group's changes to the feed, then resumes its commits with their revisions.
+    private func deliver(
+        _ group: [Pending],
+        changes: [NacosStoreChange],
+        first: Int64,
+        revision: Int64,
+        sink: (@Sendable ([NacosStoreChange]) -> Void)?,
+        feedAfter: Int64
+    ) {
         if let sink {
             let delivered = changes.filter { $0.revision > feedAfter }
             if !delivered.isEmpty { sink(delivered) }
         }
         let now = ContinuousClock.now
-        let revision = connection.revision
         self.state.withLock { state in
             for pending in group {
                 let seconds = Self.seconds(now - pending.enqueued)
@@ -302,7 +327,7 @@ public final class NacosSQLiteStore: NacosStore {
             state.metrics.appliedRevision = revision
         }
         for (offset, pending) in group.enumerated() {
-            pending.continuation.resume(returning: .success(start + Int64(offset) + 1))
+            pending.continuation.resume(returning: .success(first + Int64(offset)))
         }
     }
 
