@@ -23,6 +23,12 @@ enum BenchmarkArguments {
                     delay; and the time a restarted node takes to load a large Distro snapshot.
           memory    Server RSS (VmRSS) after connecting 10k naming clients, registering 100k instances and
                     making 10k subscriptions (clients in a child process by default).
+          persistent
+                    Durable registrations/s and p50/p99: concurrent writers await registerPersistentInstance on a
+                    registry over SQLite and over a PostgreSQL it starts, beside ZooKeeper persistent creates
+                    (a ZooKeeper it starts, load from a second process) in the same run.
+          restart   Time from a fresh registry over a store holding 100k persistent instances to open()
+                    returning, and the process RSS after loading (SQLite, PostgreSQL).
           help      Show this text (also --help, -h).
 
         ECHO OPTIONS:
@@ -130,6 +136,8 @@ enum BenchmarkArguments {
                                     process holds only the server) or in this process (default: separate).
           --settle SECONDS          Pause before each RSS reading (default: 2).
 
+        \(persistentUsage)
+
         EXAMPLES:
           swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
           swift run -c release --scratch-path .build-bench nacos-bench rpc --transport tcp
@@ -138,6 +146,8 @@ enum BenchmarkArguments {
           swift run -c release --scratch-path .build-bench nacos-bench push --merge-window 0,10 --load 0,50000
           swift run -c release --scratch-path .build-bench nacos-bench distro --sync-delay-ms 0,20,100
           swift run -c release --scratch-path .build-bench nacos-bench memory
+          swift run -c release --scratch-path .build-bench nacos-bench persistent
+          swift run -c release --scratch-path .build-bench nacos-bench restart
         """
 
     /// Parses the arguments after the executable name.
@@ -145,7 +155,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -174,8 +184,18 @@ enum BenchmarkArguments {
             return .memory(try self.parseMemory(rest))
         case "memory-clients":
             return .memoryClients(try self.parseMemoryClients(rest))
+        case "persistent":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .persistent(try self.parsePersistent(rest))
+        case "restart":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .restart(try self.parseRestart(rest))
+        case "zk-load":
+            return .zooKeeperLoad(try self.parseZooKeeperLoad(rest))
+        case "restart-load":
+            return .restartLoad(try self.parseRestartLoad(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart' or '--help')")
         }
     }
 
@@ -480,14 +500,14 @@ enum BenchmarkArguments {
         return result
     }
 
-    private static func seconds(_ text: String, flag: String, minimum: Double) throws(ArgumentError) -> Duration {
+    static func seconds(_ text: String, flag: String, minimum: Double) throws(ArgumentError) -> Duration {
         guard let value = Double(text), value.isFinite, value >= minimum, value <= 3600 else {
             throw ArgumentError("\(flag) needs a number of seconds between \(minimum) and 3600, not '\(text)'")
         }
         return .nanoseconds(Int64(value * 1e9))
     }
 
-    private static func integer(_ text: String, flag: String, range: ClosedRange<Int>) throws(ArgumentError) -> Int {
+    static func integer(_ text: String, flag: String, range: ClosedRange<Int>) throws(ArgumentError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw ArgumentError("\(flag) needs an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
         }
@@ -496,7 +516,7 @@ enum BenchmarkArguments {
 }
 
 /// Walks a list of arguments, splitting `--flag=value` and collecting flag values.
-private struct ArgumentReader {
+struct ArgumentReader {
     private let arguments: [String]
     private var index = 0
 

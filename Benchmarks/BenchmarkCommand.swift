@@ -18,4 +18,12 @@ enum BenchmarkCommand {
     case memory(MemoryOptions)
     /// Run the memory benchmark's client process (started by `memory`, not by hand).
     case memoryClients(MemoryClientOptions)
+    /// Run the persistent-registration benchmark (SQLite, PostgreSQL, ZooKeeper) with these options.
+    case persistent(PersistentOptions)
+    /// Run the restart (load 100k persistent instances) benchmark with these options.
+    case restart(RestartOptions)
+    /// Run the ZooKeeper load generator process (started by `persistent`, not by hand).
+    case zooKeeperLoad(ZooKeeperLoadOptions)
+    /// Run the restart benchmark's loading process (started by `restart`, not by hand).
+    case restartLoad(RestartLoadOptions)
 }

@@ -7,6 +7,13 @@ struct LatencySummary: Sendable {
     /// How many samples the percentiles came from.
     let samples: Int
 
+    /// A summary computed elsewhere (another process).
+    init(p50: UInt64, p99: UInt64, samples: Int) {
+        self.p50 = p50
+        self.p99 = p99
+        self.samples = samples
+    }
+
     /// Sorts the samples (nanoseconds) and picks the percentiles; `nil` for no samples.
     init?(samples: [UInt32]) {
         guard !samples.isEmpty else { return nil }

@@ -16,6 +16,7 @@ final class Watchdog: Sendable {
             }
             if self.isDisarmed { return }
             FileHandle.standardError.write(Data("nacos-bench: error: \(what) did not finish within \(timeout); giving up\n".utf8))
+            ChildProcessGuard.killAll()
             exit(3)
         }
         thread.name = "nacos-bench-watchdog"

@@ -69,4 +69,32 @@ case .memoryClients(let options):
         FileHandle.standardError.write(Data("nacos-bench memory-clients: error: \(error)\n".utf8))
         exit(1)
     }
+case .persistent(let options):
+    do {
+        _ = try await PersistentBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .restart(let options):
+    do {
+        _ = try await RestartBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .zooKeeperLoad(let options):
+    do {
+        try await ZooKeeperLoadCommand(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench zk-load: error: \(error)\n".utf8))
+        exit(1)
+    }
+case .restartLoad(let options):
+    do {
+        try await RestartLoadCommand(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench restart-load: error: \(error)\n".utf8))
+        exit(1)
+    }
 }
