@@ -23,6 +23,8 @@ enum PostgresSchema {
     ///
     /// - Throws: `.schemaTooNew` when the database was migrated by a newer binary.
     static func migrate(_ connection: PostgresConnection) throws(NacosStoreError) {
+        // `CREATE … IF NOT EXISTS` of an existing table is a NOTICE libpq would print on standard error.
+        try connection.execute("SET client_min_messages = warning")
         try connection.execute("BEGIN")
         do throws(NacosStoreError) {
             try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(Self.migrationLock)])
