@@ -382,7 +382,6 @@ public final class HTTP2Connection: NacosStreamHandler {
             HTTP2FrameWriter.writeWindowUpdate(streamID: 0, increment: UInt32(growth), into: &self.outbound)
             self.receiveWindow += growth
         }
-        output.setReadingEnabled(true)
         if self.role == .client {
             self.phase = .awaitingSettings
             self.flush()
@@ -398,6 +397,9 @@ public final class HTTP2Connection: NacosStreamHandler {
                 connection.closeOutput(error: HTTP2ConnectionError(.settingsTimeout, "no client preface within \(timeout)"))
             }
         }
+        // Last: a transport may deliver bytes that already arrived (the peer's preface) from inside this
+        // call, and they must meet the phase set above, not `.idle`.
+        output.setReadingEnabled(true)
     }
 
     /// Parses and handles every whole frame that arrived.
