@@ -11,8 +11,13 @@ import Glibc
 /// on disk before it returns. Commits that arrive while a transaction is being written wait and are
 /// written together in the next one (group commit): durability costs one fsync per group, not per write.
 ///
-/// Every SQLite call runs on the store's own thread. The file is locked with `flock` on `<path>.lock`
-/// while open, so two processes never share it.
+/// Threads: the connection is opened with `SQLITE_OPEN_NOMUTEX` and confined to the store's writer thread
+/// (`nacos-sqlite`), which makes every SQLite call; a second thread (`nacos-sqlite-feed`) hands each
+/// committed group to the change feed and resumes its callers in commit order while the writer already
+/// writes the next group. Callers only wait on continuations, so nothing blocks Swift's cooperative pool.
+///
+/// The file is locked with `flock(LOCK_EX | LOCK_NB)` on `<path>.lock` while open, so two processes (or
+/// two stores of one process) never share it.
 public final class NacosSQLiteStore: NacosStore {
     private struct Pending {
         let mutations: [NacosStoreMutation]
@@ -37,6 +42,9 @@ public final class NacosSQLiteStore: NacosStore {
         var upsert: SQLiteDatabase.Statement?
         var delete: SQLiteDatabase.Statement?
         var setRevision: SQLiteDatabase.Statement?
+        var begin: SQLiteDatabase.Statement?
+        var commit: SQLiteDatabase.Statement?
+        var rollback: SQLiteDatabase.Statement?
         var revision: Int64 = 0
         var lockDescriptor: Int32 = -1
 
@@ -44,6 +52,9 @@ public final class NacosSQLiteStore: NacosStore {
             self.upsert = nil
             self.delete = nil
             self.setRevision = nil
+            self.begin = nil
+            self.commit = nil
+            self.rollback = nil
             self.database?.close()
             self.database = nil
             if self.lockDescriptor >= 0 {
@@ -112,7 +123,10 @@ public final class NacosSQLiteStore: NacosStore {
                 guard state.opened else { return NacosStoreError(.unavailable, "the SQLite store \(self.configuration.path) is not open") }
                 guard state.pending.count < self.configuration.maxPendingCommits else {
                     state.metrics.failedCommits += 1
-                    return NacosStoreError(.unavailable, "the SQLite store's commit queue is full (\(self.configuration.maxPendingCommits) commits wait)")
+                    return NacosStoreError(
+                        .unavailable,
+                        "the SQLite store \(self.configuration.path) refuses the commit: its queue is full (\(self.configuration.maxPendingCommits) commits wait)"
+                    )
                 }
                 state.pending.append(Pending(mutations: mutations, enqueued: enqueued, continuation: continuation))
                 state.metrics.queueDepth = state.pending.count
@@ -170,22 +184,30 @@ public final class NacosSQLiteStore: NacosStore {
         let path = self.configuration.path
         let connection = self.connection
         guard connection.database == nil else { throw NacosStoreError(.unavailable, "the SQLite store \(path) is open already") }
+        guard !path.isEmpty else { throw NacosStoreError(.invalidConfiguration, "the SQLite store's path is empty") }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw NacosStoreError(.unavailable, "cannot create the directory \(directory) of the SQLite file: \(error.localizedDescription)")
+                throw NacosStoreError(.unavailable, "cannot create the directory \(directory) of the SQLite file \(path): \(error.localizedDescription)")
             }
         }
         let lock = Glibc.open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else {
-            throw NacosStoreError(.unavailable, "cannot create the lock file \(path).lock: \(String(cString: strerror(errno)))")
+            throw NacosStoreError(.unavailable, "cannot create the lock file \(path).lock of the SQLite file \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            let reason = errno == EWOULDBLOCK ? "another process (or store) has it open" : String(cString: strerror(errno))
+            let held = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
             Glibc.close(lock)
-            throw NacosStoreError(.unavailable, "the SQLite file \(path) is locked: \(reason)")
+            if held {
+                throw NacosStoreError(
+                    .unavailable,
+                    "the SQLite file \(path) is locked: another process (or another store in this process) holds \(path).lock"
+                )
+            }
+            throw NacosStoreError(.unavailable, "cannot lock \(path).lock for the SQLite file \(path): \(reason)")
         }
         connection.lockDescriptor = lock
         do throws(NacosStoreError) {
@@ -207,6 +229,9 @@ public final class NacosSQLiteStore: NacosStore {
             )
             connection.delete = try database.prepare("DELETE FROM nacos_records WHERE kind = ?1 AND key = ?2")
             connection.setRevision = try database.prepare("UPDATE nacos_meta SET value = ?1 WHERE name = 'revision'")
+            connection.begin = try database.prepare("BEGIN IMMEDIATE")
+            connection.commit = try database.prepare("COMMIT")
+            connection.rollback = try database.prepare("ROLLBACK")
             let revision = connection.revision
             self.state.withLock { $0.metrics.appliedRevision = revision }
             return NacosStoreSnapshot(revision: connection.revision, records: records)
@@ -250,9 +275,14 @@ public final class NacosSQLiteStore: NacosStore {
         changes.reserveCapacity(group.reduce(0) { $0 + $1.mutations.count })
         let outcome = Result { () throws(NacosStoreError) in
             guard let database = connection.database, let upsert = connection.upsert, let delete = connection.delete,
-                let setRevision = connection.setRevision
+                let setRevision = connection.setRevision, let begin = connection.begin, let commit = connection.commit,
+                let rollback = connection.rollback
             else { throw NacosStoreError(.closed, "the SQLite store \(self.configuration.path) is closed") }
-            try database.execute("BEGIN IMMEDIATE")
+            do throws(NacosStoreError) {
+                try begin.run()
+            } catch {
+                throw NacosStoreError(.unavailable, error.message)
+            }
             do throws(NacosStoreError) {
                 var revision = start
                 for pending in group {
@@ -261,7 +291,7 @@ public final class NacosSQLiteStore: NacosStore {
                         if let value = mutation.value {
                             upsert.bind(1, mutation.key.kind)
                             upsert.bind(2, mutation.key.key)
-                            upsert.bind(3, value)
+                            try upsert.bind(3, value)
                             upsert.bind(4, revision)
                             try upsert.run()
                         } else {
@@ -274,13 +304,15 @@ public final class NacosSQLiteStore: NacosStore {
                 }
                 setRevision.bind(1, revision)
                 try setRevision.run()
-                try database.execute("COMMIT")
+                try commit.run()
                 connection.revision = revision
             } catch {
-                try? database.execute("ROLLBACK")
-                throw error
+                if !database.isAutocommit { try? rollback.run() }
+                // Whatever SQLite said, this group can be retried later: the store is not lost.
+                throw NacosStoreError(.unavailable, error.message)
             }
         }
+        let durable = ContinuousClock.now
         let (sink, feedAfter) = self.state.withLock { state in
             switch outcome {
             case .success:
@@ -298,9 +330,11 @@ public final class NacosSQLiteStore: NacosStore {
         }
         let revision = connection.revision
         let delivered = self.delivery.submit {
-            self.deliver(group, changes: changes, first: start + 1, revision: revision, sink: sink, feedAfter: feedAfter)
+            self.deliver(group, changes: changes, first: start + 1, revision: revision, durable: durable, sink: sink, feedAfter: feedAfter)
         }
-        if !delivered { self.deliver(group, changes: changes, first: start + 1, revision: revision, sink: sink, feedAfter: feedAfter) }
+        if !delivered {
+            self.deliver(group, changes: changes, first: start + 1, revision: revision, durable: durable, sink: sink, feedAfter: feedAfter)
+        }
     }
 
     /// Hands a committed group's changes to the feed, then resumes its commits with their revisions.
@@ -309,6 +343,7 @@ public final class NacosSQLiteStore: NacosStore {
         changes: [NacosStoreChange],
         first: Int64,
         revision: Int64,
+        durable: ContinuousClock.Instant,
         sink: (@Sendable ([NacosStoreChange]) -> Void)?,
         feedAfter: Int64
     ) {
@@ -316,10 +351,9 @@ public final class NacosSQLiteStore: NacosStore {
             let delivered = changes.filter { $0.revision > feedAfter }
             if !delivered.isEmpty { sink(delivered) }
         }
-        let now = ContinuousClock.now
         self.state.withLock { state in
             for pending in group {
-                let seconds = Self.seconds(now - pending.enqueued)
+                let seconds = Self.seconds(durable - pending.enqueued)
                 state.metrics.commits += 1
                 state.metrics.commitSecondsSum += seconds
                 state.metrics.commitSecondsMax = max(state.metrics.commitSecondsMax, seconds)

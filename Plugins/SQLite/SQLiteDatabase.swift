@@ -15,19 +15,36 @@ final class SQLiteDatabase {
 
         deinit { sqlite3_finalize(self.handle) }
 
-        /// Binds `text` to parameter `index` (from 1).
+        /// Binds `text` to parameter `index` (from 1), by its UTF-8 length, so that a NUL in it is kept.
         func bind(_ index: Int32, _ text: String) {
-            sqlite3_bind_text(self.handle, index, text, -1, nacos_sqlite_transient())
+            guard !text.isEmpty else {
+                // A non-nil pointer, so that SQLite stores empty text, not NULL.
+                sqlite3_bind_text(self.handle, index, "", 0, nacos_sqlite_transient())
+                return
+            }
+            var text = text
+            text.withUTF8 { utf8 in
+                utf8.withMemoryRebound(to: CChar.self) { chars in
+                    _ = sqlite3_bind_text64(self.handle, index, chars.baseAddress, sqlite3_uint64(chars.count), nacos_sqlite_transient(), UInt8(SQLITE_UTF8))
+                }
+            }
         }
 
         /// Binds `bytes` to parameter `index` as a blob.
-        func bind(_ index: Int32, _ bytes: [UInt8]) {
+        ///
+        /// - Throws: `.unavailable` when SQLite refuses it (larger than its length limit, or out of memory).
+        func bind(_ index: Int32, _ bytes: [UInt8]) throws(NacosStoreError) {
+            let code: Int32
             if bytes.isEmpty {
-                sqlite3_bind_zeroblob(self.handle, index, 0)
+                code = sqlite3_bind_zeroblob(self.handle, index, 0)
             } else {
-                bytes.withUnsafeBytes { raw in
-                    _ = sqlite3_bind_blob(self.handle, index, raw.baseAddress, Int32(raw.count), nacos_sqlite_transient())
+                code = bytes.withUnsafeBytes { raw in
+                    sqlite3_bind_blob64(self.handle, index, raw.baseAddress, sqlite3_uint64(raw.count), nacos_sqlite_transient())
                 }
+            }
+            guard code == SQLITE_OK else {
+                sqlite3_clear_bindings(self.handle)
+                throw self.database.error(code, "bind a value of \(bytes.count) bytes")
             }
         }
 
@@ -54,10 +71,11 @@ final class SQLiteDatabase {
             }
         }
 
-        /// Column `index` (from 0) of the current row as text.
+        /// Column `index` (from 0) of the current row as text (all of its bytes, a NUL included).
         func text(_ index: Int32) -> String {
             guard let pointer = sqlite3_column_text(self.handle, index) else { return "" }
-            return String(cString: pointer)
+            let count = Int(sqlite3_column_bytes(self.handle, index))
+            return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
         }
 
         /// Column `index` of the current row as bytes.
@@ -97,6 +115,9 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
         sqlite3_extended_result_codes(handle, 1)
     }
+
+    /// Whether no transaction is open (SQLite rolls some failures back by itself).
+    var isAutocommit: Bool { sqlite3_get_autocommit(self.handle) != 0 }
 
     /// Closes the connection; statements must be released first.
     func close() {

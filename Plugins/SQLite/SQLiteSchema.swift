@@ -36,7 +36,14 @@ package enum SQLiteSchema {
         try database.execute("BEGIN IMMEDIATE")
         do throws(NacosStoreError) {
             for step in Int(found)..<Int(version) {
-                try database.execute(Self.migrations[step])
+                do throws(NacosStoreError) {
+                    try database.execute(Self.migrations[step])
+                } catch {
+                    throw NacosStoreError(
+                        error.code,
+                        "migrating the SQLite file \(database.path) from schema version \(step) to \(step + 1) failed: \(error.message)"
+                    )
+                }
             }
             try database.execute("PRAGMA user_version = \(version)")
             try database.execute("COMMIT")
@@ -53,6 +60,13 @@ package enum SQLiteSchema {
         defer { database.close() }
         try database.execute("PRAGMA journal_mode=WAL")
         try Self.migrate(database, to: version)
+    }
+
+    /// The single integer `sql` returns from the file at `path` (tests: `PRAGMA user_version`, counts).
+    package static func integer(_ sql: String, atPath path: String) throws(NacosStoreError) -> Int64 {
+        let database = try SQLiteDatabase(path: path, busyTimeout: .seconds(5))
+        defer { database.close() }
+        return try database.integer(sql)
     }
 
     /// Runs `sql` on the file at `path` (tests: rows as an older binary wrote them, a future version).

@@ -4,7 +4,7 @@ import Testing
 @Suite("Memory store")
 struct MemoryStoreTests {
     @Test func conformsToTheStoreContract() async throws {
-        try await StoreConformance.runAll { _ in StoreUnderTest(name: "memory", make: { NacosMemoryStore() }, isDurable: false) }
+        try await StoreConformance.runAll(StoreUnderTest(name: "memory", make: { NacosMemoryStore() }, isDurable: false))
     }
 
     @Test func aStoreMarkedUnavailableRefusesCommitsAndDeliversNothing() async throws {
