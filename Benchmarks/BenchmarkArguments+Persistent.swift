@@ -13,6 +13,7 @@ extension BenchmarkArguments {
           --zk-connections N        ZooKeeper sessions; --writers must be a multiple (default: 8).
           --zk-data-bytes N         Data per znode (default: 256, about a stored instance record).
           --pg-pool-size N          Writer connections of NacosPostgresStore (default: the store's default).
+          --pg-setting NAME=VALUE   An extra PostgreSQL server setting (passed as -c; repeatable), for experiments.
           --no-http                 Skip the end-to-end row over HTTP v1 (POST ...&ephemeral=false, SQLite).
 
         RESTART OPTIONS:
@@ -47,6 +48,10 @@ extension BenchmarkArguments {
                 options.zooKeeperDataBytes = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 0...1_000_000)
             case "--pg-pool-size":
                 options.postgresPoolSize = try self.integer(reader.value(for: flag, inline: inlineValue), flag: flag, range: 1...256)
+            case "--pg-setting":
+                let setting = try reader.value(for: flag, inline: inlineValue)
+                guard setting.contains("="), !setting.hasPrefix("=") else { throw ArgumentError("--pg-setting takes NAME=VALUE, not '\(setting)'") }
+                options.postgresSettings.append(setting)
             case "--no-http":
                 guard inlineValue == nil else { throw ArgumentError("--no-http takes no value") }
                 options.http = false

@@ -78,10 +78,11 @@ struct PersistentBenchmark {
             return nil
         }
         BenchmarkOutput.progress("PostgreSQL: initdb and start (\(binaries))")
-        let server = try await PostgresServer.start(binaries: binaries)
+        let server = try await PostgresServer.start(binaries: binaries, settings: self.options.postgresSettings)
         BenchmarkOutput.result(
             "PostgreSQL: \(server.version), 127.0.0.1:\(server.port), fsync=on, synchronous_commit=on; "
                 + "NacosPostgresStore pool \(BenchmarkStores.postgresPoolSize(self.options.postgresPoolSize)) writer connections"
+                + self.options.postgresSettings.map { ", \($0)" }.joined()
         )
         let outcome: Result<PersistentResult, any Error>
         do {

@@ -19,6 +19,8 @@ struct PersistentOptions: Sendable {
     var zooKeeperDataBytes = 256
     /// Writer connections of `NacosPostgresStore` (nil: the store's default).
     var postgresPoolSize: Int?
+    /// Extra PostgreSQL server settings (`name=value`, each passed as `-c`), for experiments.
+    var postgresSettings: [String] = []
     /// Also measure persistent registrations end to end over HTTP (`POST /nacos/v1/ns/instance?ephemeral=false`).
     var http = true
 }

@@ -42,12 +42,12 @@ final class PostgresServer: Sendable {
         return (initdb as NSString).deletingLastPathComponent
     }
 
-    /// Initialises a cluster in a new temporary directory, starts the server and waits until it accepts
-    /// connections.
+    /// Initialises a cluster in a new temporary directory, starts the server (with `settings`, each
+    /// `name=value` passed as `-c`, after the defaults) and waits until it accepts connections.
     ///
     /// - Throws: `BenchmarkError` (with the end of the log) when initdb fails or the server does not come
     ///   up within 60 s.
-    static func start(binaries bin: String) async throws -> PostgresServer {
+    static func start(binaries bin: String, settings: [String] = []) async throws -> PostgresServer {
         let directory = try BenchmarkDirectory("postgres")
         do {
             let data = directory.file("data")
@@ -71,7 +71,7 @@ final class PostgresServer: Sendable {
             let serverArguments = [
                 "-D", data, "-p", "\(port)", "-k", directory.path, "-c", "listen_addresses=127.0.0.1",
                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on",
-            ]
+            ] + settings.flatMap { ["-c", $0] }
             // setpriv changes user and execs (runuser would stay in between as the parent), so the child
             // this process reaps is the postmaster itself and a signal reaches it directly.
             let process = asRoot

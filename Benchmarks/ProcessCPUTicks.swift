@@ -1,9 +1,10 @@
 import Foundation
 
-/// CPU clock ticks (user + system) of processes, read from /proc: one process, or a process and all its
-/// descendants (a PostgreSQL postmaster and its backends).
+/// CPU clock ticks (user + system, plus those of children that exited and were waited for) of processes,
+/// read from /proc: one process, or a process and all its descendants (a PostgreSQL postmaster, its backends,
+/// and the short-lived parallel workers it forks and reaps).
 enum ProcessCPUTicks {
-    /// Ticks of `pid` so far, or 0 when it is gone.
+    /// Ticks of `pid` (and its reaped children) so far, or 0 when it is gone.
     static func of(_ pid: Int32) -> Int {
         self.read(pid)?.ticks ?? 0
     }
@@ -46,9 +47,11 @@ enum ProcessCPUTicks {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
             return nil
         }
-        // After "pid (comm)": state ppid … utime (14th field) stime (15th).
+        // After "pid (comm)": state ppid … utime (14th field) stime cutime cstime (17th).
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let parent = Int32(fields[1]), let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return (parent, user + system)
+        guard fields.count > 14, let parent = Int32(fields[1]), let user = Int(fields[11]), let system = Int(fields[12]),
+            let childrenUser = Int(fields[13]), let childrenSystem = Int(fields[14])
+        else { return nil }
+        return (parent, user + system + childrenUser + childrenSystem)
     }
 }
