@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "NacosPostgres", targets: ["NacosPostgres"]),
         .library(name: "NacosNamingAPI", targets: ["NacosNamingAPI"]),
         .library(name: "NacosNaming", targets: ["NacosNaming"]),
+        .library(name: "NacosAuth", targets: ["NacosAuth"]),
         .library(name: "NacosClient", targets: ["NacosClient"]),
         .library(name: "NacosHTTP", targets: ["NacosHTTP"]),
         .library(name: "NacosHTTP2", targets: ["NacosHTTP2"]),
@@ -64,6 +65,13 @@ let package = Package(
             dependencies: ["NacosNamingAPI", "NacosRemote", "NacosStore", "NacosTransport"],
             path: "Sources/Naming"
         ),
+        // Nacos's auth plugin: users, roles and permissions in the store, HS256 tokens, salted password hashes,
+        // login throttling, and the request filters that enforce them on RPC.
+        .target(
+            name: "NacosAuth",
+            dependencies: ["NacosTransport", "NacosStore", "COpenSSL", "NacosRemote", "NacosNamingAPI"],
+            path: "Plugins/Auth"
+        ),
         // The Swift SDK an application embeds; it never links the server's registry.
         .target(
             name: "NacosClient",
@@ -79,7 +87,7 @@ let package = Package(
         // HTTP/1.1 over any stream transport: parser, router, client, the Open API v1/v2, ops and metrics.
         .target(
             name: "NacosHTTP",
-            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosStore"],
+            dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosStore", "NacosAuth"],
             path: "Plugins/HTTP"
         ),
         // A whole node as a library: configuration, wiring of transports, registry and HTTP, shutdown.
@@ -87,7 +95,7 @@ let package = Package(
             name: "NacosServer",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosHTTP2", "NacosGRPC", "NacosNamingAPI", "NacosNaming",
-                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite", "NacosPostgres",
+                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite", "NacosPostgres", "NacosAuth",
             ],
             path: "Sources/Server"
         ),
@@ -141,6 +149,11 @@ let package = Package(
             name: "NacosStoreTests",
             dependencies: ["NacosStore", "NacosSQLite", "NacosPostgres", "NacosTestKit"],
             path: "Tests/StoreTests"
+        ),
+        .testTarget(
+            name: "NacosAuthTests",
+            dependencies: ["NacosAuth", "NacosStore", "NacosRemote", "NacosNamingAPI", "NacosTestKit"],
+            path: "Tests/AuthTests"
         ),
         .testTarget(
             name: "NacosNamingAPITests",

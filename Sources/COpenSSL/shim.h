@@ -7,6 +7,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
 
 // OpenSSL defines the following as function-like macros (or as constants built with casts), which Swift
 // cannot import. Each `static inline` wrapper below forwards to the macro unchanged, so Swift can call it.

@@ -1,3 +1,4 @@
+public import NacosAuth
 public import NacosHTTP
 public import NacosNaming
 public import NacosRemote
@@ -37,6 +38,8 @@ public final class NacosServerNode: Sendable {
     public let udpPush: UdpPushExecutor?
     /// Membership, Distro and the cluster loader; `nil` on a standalone node.
     public let cluster: NacosCluster?
+    /// Users, roles, permissions and tokens (enforced when `nacos.core.auth.enabled`).
+    public let auth: AuthManager
     /// Where the HTTP server listens.
     public let httpAddress: NacosSocketAddress
     /// Where SDK clients connect.
@@ -62,6 +65,7 @@ public final class NacosServerNode: Sendable {
         self.httpServer = components.httpServer
         self.udpPush = components.udpPush
         self.cluster = components.cluster
+        self.auth = components.auth
         self.components = components
         self.httpAddress = addresses.http
         self.clientRpcAddress = addresses.client
@@ -156,6 +160,10 @@ private struct Components: Sendable {
     let openAPI: NacosOpenAPI
     let udpPush: UdpPushExecutor?
     let cluster: NacosCluster?
+    /// The node's store, shared by the registry and the auth directory.
+    let partitions: NacosStorePartitions
+    /// Users, roles, permissions and tokens.
+    let auth: AuthManager
 
     static func make(
         configuration: NacosServerConfiguration,
@@ -177,7 +185,11 @@ private struct Components: Sendable {
             healthyMembers: members.map(\.address),
             enabled: configuration.mode == .cluster
         )
-        let store = try ServerStoreFactory.make(configuration)
+        let baseStore = try ServerStoreFactory.make(configuration)
+        // One store, two owners: the registry's records and the auth directory's, each with its share of
+        // the snapshot and the change feed.
+        let partitions = NacosStorePartitions(base: baseStore, partitions: [NamingStoreKind.all, AuthDirectory.storeKinds])
+        let store = partitions.partition(0)
         let registry = NamingRegistry(
             configuration: configuration.naming,
             connectionManager: connections,
@@ -190,14 +202,33 @@ private struct Components: Sendable {
         do {
             try await registry.open()
         } catch {
-            await store.close()
+            await partitions.close()
             let key = ServerStoreFactory.key(for: configuration)
             let message = error.message.hasPrefix(key + ": ") ? String(error.message.dropFirst(key.count + 2)) : error.message
             throw ServerStoreFactory.Failure(key: key, message: "the \(store.kind) store cannot open: \(message)")
         }
         logger.info("naming store: \(store.kind) (\(store.health.detail)), \(registry.storeApplier.appliedRecords) record(s) loaded")
+        let auth = AuthManager(
+            configuration: ServerAuthFactory.configuration(configuration.auth),
+            directory: AuthDirectory(store: partitions.partition(1), logger: logger),
+            clock: clock,
+            logger: logger
+        )
+        do {
+            try await auth.open()
+        } catch {
+            registry.shutdown()
+            await partitions.close()
+            throw error
+        }
+        Self.warnAboutAuth(configuration, auth: auth, logger: logger)
 
         var clientHandlers = NacosRequestHandlerRegistry()
+        if auth.isEnabled {
+            let filter = AuthRequestFilter(manager: auth, rules: RequestAuthRules.clientPort)
+            clientHandlers.addFilter(filter)
+            connections.addListener(filter)
+        }
         registry.install(into: &clientHandlers)
         var clientRpc = NacosRpcServerConfiguration(
             kind: .sdk,
@@ -249,11 +280,15 @@ private struct Components: Sendable {
                     limits: configuration.rpc,
                     scheme: configuration.clusterRpcTLS.enabled ? "https" : "http"
                 ),
+                linkHeaders: auth.serverIdentityKey.map { [$0: configuration.auth.serverIdentityValue ?? ""] } ?? [:],
                 clock: clock,
                 logger: logger
             )
             : nil
         var clusterHandlers = NacosRequestHandlerRegistry()
+        if auth.isEnabled {
+            clusterHandlers.addFilter(AuthRequestFilter(manager: auth, rules: RequestAuthRules.clusterPort))
+        }
         if let cluster {
             cluster.install(into: &clusterHandlers)
         } else {
@@ -285,6 +320,7 @@ private struct Components: Sendable {
             selfAddress: selfMember.address,
             isReady: { readiness.node?.isReady ?? false },
             extraMetrics: { exposition in
+                try Self.addAuthMetrics(auth, to: &exposition)
                 if let udp = udpPush?.statistics {
                     for (result, count) in [("sent", udp.sent), ("retransmitted", udp.retransmitted), ("acknowledged", udp.acknowledged), ("failed", udp.failed)] {
                         try exposition.addCounter(
@@ -306,6 +342,7 @@ private struct Components: Sendable {
         if let cluster {
             ClusterOpenAPIHooks.install(cluster, into: &context, httpTransport: httpTransport)
         }
+        context.auth = auth
         let openAPI = NacosOpenAPI(context: context)
         var http = HTTPServerConfiguration()
         http.maxHeaderBytes = configuration.http.maxHeaderBytes
@@ -317,7 +354,7 @@ private struct Components: Sendable {
         let httpServer = NacosHTTPServer(
             transport: httpTransport,
             configuration: http,
-            responder: openAPI.makeRouter(),
+            responder: openAPI.makeResponder(logger: logger),
             logger: logger
         )
         return Components(
@@ -328,7 +365,9 @@ private struct Components: Sendable {
             httpServer: httpServer,
             openAPI: openAPI,
             udpPush: udpPush,
-            cluster: cluster
+            cluster: cluster,
+            partitions: partitions,
+            auth: auth
         )
     }
 
@@ -354,6 +393,41 @@ private struct Components: Sendable {
         }
     }
 
+    /// The auth counters as Prometheus families: logins by outcome, refusals by reason.
+    static func addAuthMetrics(_ auth: AuthManager, to exposition: inout PrometheusExposition) throws {
+        let counters = auth.statistics
+        for (result, count) in [("success", counters.loginSuccesses), ("failure", counters.loginFailures), ("throttled", counters.loginThrottled)] {
+            try exposition.addCounter("nacos_auth_login_total", help: "Logins by outcome.", labels: ["result": result], value: count)
+        }
+        for reason in AuthRefusal.allCases {
+            try exposition.addCounter(
+                "nacos_auth_refused_total",
+                help: "Requests refused by auth, by reason.",
+                labels: ["reason": reason.metricLabel],
+                value: counters.refusals[reason] ?? 0
+            )
+        }
+    }
+
+    /// Warns, loudly, when auth is off on an address other hosts can reach, and says where the first
+    /// administrator comes from when auth is on without one.
+    static func warnAboutAuth(_ configuration: NacosServerConfiguration, auth: AuthManager, logger: NacosLogger) {
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(configuration.bindHost)
+        if !auth.isEnabled, !loopback {
+            logger.warning(
+                "AUTH IS OFF: anyone who reaches \(configuration.bindHost) ports \(configuration.ports.http), \(configuration.ports.clientRpc) and "
+                    + "\(configuration.ports.clusterRpc) can register and deregister every instance. Set nacos.core.auth.enabled=true and "
+                    + "nacos.core.auth.plugin.nacos.token.secret.key (docs/security.md)."
+            )
+        }
+        if auth.isEnabled, !auth.directory.hasGlobalAdmin {
+            logger.warning(
+                "auth is on and there is no administrator yet: create it once with POST /nacos/v1/auth/users/admin?password=… "
+                    + "or set nacos.core.auth.plugin.nacos.admin.initial-password"
+            )
+        }
+    }
+
     /// The address peers and the loader report when none is configured: the bind address, or loopback
     /// for a wildcard bind.
     static func fallbackIP(_ bindHost: String) -> String {
@@ -370,7 +444,7 @@ private struct Components: Sendable {
         await self.openAPI.shutdown()
         self.cluster?.shutdown()
         self.registry.shutdown()
-        await self.registry.store.close()
+        await self.partitions.close()
         self.connections.shutdown()
         await self.udpPush?.shutdown()
     }

@@ -41,7 +41,7 @@ import Testing
             nacos.core.loader.auto-rebalance.factor=0.25
             nacos.core.loader.auto-rebalance.check-interval-ms=2s
             nacos.core.loader.auto-rebalance.sustained-checks=3
-            nacos.core.auth.enabled=false
+            nacos.core.auth.caching.enabled=false
             """
         let (configuration, warnings) = try ConfigurationLoaderTests.run(["--config", "a.properties"], files: ["a.properties": file])
         #expect(configuration.distro.syncDelay == .seconds(1))
@@ -57,8 +57,8 @@ import Testing
         #expect(configuration.rebalance.factor == 0.25)
         #expect(configuration.rebalance.checkInterval == .seconds(2))
         #expect(configuration.rebalance.sustainedChecks == 3)
-        // Only the auth key is a Nacos feature this server lacks.
-        #expect(warnings.count == 1 && warnings[0].contains("nacos.core.auth.enabled"), "\(warnings)")
+        // Only the auth caching key is a Nacos feature this server lacks.
+        #expect(warnings.count == 1 && warnings[0].contains("nacos.core.auth.caching.enabled"), "\(warnings)")
 
         let (fromEnvironment, _) = try ConfigurationLoaderTests.run(
             [], environment: ["NACOS_CORE_PROTOCOL_DISTRO_DATA_SYNC_DELAYMS": "5", "NACOS_CORE_LOADER_AUTO_REBALANCE_FACTOR": "1"]

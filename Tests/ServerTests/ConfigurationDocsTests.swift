@@ -115,7 +115,7 @@ import Darwin
         case .duration: key.defaultValue == "7ms" ? "8ms" : "7ms"
         case .bytes: key.defaultValue == "64KiB" ? "32KiB" : "64KiB"
         case .number: key.defaultValue == "0.5" ? "0.25" : "0.5"
-        case .int: key.name.hasSuffix(".port") ? "1234" : "7"
+        case .int: key.name.hasSuffix(".port") ? "1234" : key.name.hasPrefix("nacos.core.auth.") ? "20000" : "7"
         case .string: "10.9.8.7"
         case .path: "/some/file.pem"
         case .list: key.name.hasSuffix(".protocols") ? "native" : "10.0.0.1,10.0.0.2"

@@ -127,18 +127,18 @@ import Testing
             server.servlet.contextPath=/nacos
             spring.sql.init.platform=mysql
             db.num=1
-            nacos.core.auth.enabled=false
+            nacos.core.auth.caching.enabled=true
             management.metrics.export.elastic.enabled=false
             nacos.remote.server.rpc.tls.protocols=TLSv1.2
             some.other.tool.setting=1
             """
-        let (configuration, warnings) = try Self.run(["--config", "app.properties", "--nacos.core.auth.enabled=true"], files: ["app.properties": file])
+        let (configuration, warnings) = try Self.run(["--config", "app.properties", "--nacos.core.auth.system.type=ldap"], files: ["app.properties": file])
         #expect(configuration.httpPort == 8848)
         #expect(warnings.count == 8)
         #expect(warnings.contains { $0.contains("server.servlet.contextPath") && $0.contains("app.properties:1") })
         #expect(warnings.contains { $0.contains("nacos.remote.server.rpc.tls.protocols") })
         #expect(warnings.contains { $0.contains("unknown key some.other.tool.setting") })
-        #expect(warnings.contains { $0.contains("flag --nacos.core.auth.enabled") })
+        #expect(warnings.contains { $0.contains("flag --nacos.core.auth.system.type") })
     }
 
     @Test func nacosDistributionPropertiesLoadWithTheirKeysUncommented() throws {

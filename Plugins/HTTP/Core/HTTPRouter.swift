@@ -22,6 +22,18 @@ public struct HTTPRouter: HTTPResponder {
     /// The registered paths (normalized), sorted.
     public var paths: [String] { self.routes.keys.sorted() }
 
+    /// Every routed method and path (normalized), sorted by path then method.
+    public var routedPairs: [(method: HTTPMethod, path: String)] {
+        self.routes.flatMap { path, methods in methods.keys.map { (method: $0, path: path) } }
+            .sorted { ($0.path, $0.method.rawValue) < ($1.path, $1.method.rawValue) }
+    }
+
+    /// Whether `method` on `path` has a handler (`HEAD` counts as `GET`).
+    public func hasRoute(_ method: HTTPMethod, _ path: String) -> Bool {
+        guard let methods = self.routes[Self.normalized(path)] else { return false }
+        return methods[method] != nil || (method == .head && methods[.get] != nil)
+    }
+
     /// Dispatches `request` to its route, turning thrown errors into responses.
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let path = Self.normalized(request.path)
@@ -43,7 +55,7 @@ public struct HTTPRouter: HTTPResponder {
     }
 
     /// `path` without trailing slashes (`/` stays `/`, an empty path becomes `/`).
-    private static func normalized(_ path: String) -> String {
+    static func normalized(_ path: String) -> String {
         var utf8 = path.utf8[...]
         while utf8.count > 1, utf8.last == HTTPASCII.slash { utf8 = utf8.dropLast() }
         if utf8.isEmpty { return "/" }

@@ -1,3 +1,4 @@
+import NacosAuth
 import NacosNaming
 import NacosNamingAPI
 import NacosRemote
@@ -38,6 +39,8 @@ final class DistroForwarder: Sendable {
     }
 
     private let selfAddress: String
+    /// Where the server identity a forwarded request carries comes from.
+    private let auth: AuthManager?
     private let responsibleServer: @Sendable (String) -> String
     private let forwarding: OpenAPIForwarding?
     private let switches: NamingSwitches
@@ -48,6 +51,7 @@ final class DistroForwarder: Sendable {
     /// Creates the filter of the node described by `context`.
     init(context: OpenAPIContext) {
         self.selfAddress = context.selfAddress
+        self.auth = context.auth
         self.responsibleServer = context.responsibleServer
         self.forwarding = context.forwarding
         self.switches = context.registry.switches
@@ -162,6 +166,10 @@ final class DistroForwarder: Sendable {
         }
         var headers = Self.endToEnd(request.headers)
         headers.add(name: Self.forwardedHeader, value: self.selfAddress)
+        if let auth = self.auth, let key = auth.serverIdentityKey {
+            headers.remove(name: key)
+            headers.add(name: key, value: auth.configuration.serverIdentityValue)
+        }
         let outbound = HTTPRequest(method: request.method, target: Self.originForm(request.target), headers: headers, body: request.body)
         do {
             let response = try await client.send(outbound)

@@ -1,3 +1,5 @@
+import NacosAuth
+public import NacosTransport
 /// The HTTP face of a node: the v1 and v2 naming Open API, the v2 client views, the connection loader,
 /// the cluster endpoints, the liveness and readiness probes and Prometheus metrics, installed on one
 /// router. In a cluster (`context.forwarding` set) instance writes for which another member is
@@ -30,6 +32,9 @@ public struct NacosOpenAPI: Sendable {
         LoaderRoutes(context: self.context).install(into: &router)
         ProbeRoutes(context: self.context).install(into: &router)
         MetricsRoutes(context: self.context).install(into: &router)
+        if let auth = self.context.auth {
+            AuthRoutes(auth: auth).install(into: &router)
+        }
     }
 
     /// A router with every endpoint installed.
@@ -37,6 +42,14 @@ public struct NacosOpenAPI: Sendable {
         var router = HTTPRouter()
         self.install(into: &router)
         return router
+    }
+
+    /// What the HTTP server should answer with: the router, behind `AuthorizingResponder` when the
+    /// context has an auth manager.
+    public func makeResponder(logger: NacosLogger) -> any HTTPResponder {
+        let router = self.makeRouter()
+        guard let auth = self.context.auth else { return router }
+        return AuthorizingResponder(router: router, auth: auth, logger: logger)
     }
 
     /// Closes the keep-alive connections kept to other members for forwarding (after the HTTP server

@@ -1,3 +1,4 @@
+public import NacosAuth
 public import NacosNaming
 public import NacosRemote
 
@@ -31,6 +32,9 @@ public struct OpenAPIContext: Sendable {
     /// How instance writes for which another member is responsible are forwarded to it; `nil` (standalone)
     /// handles every write here.
     public var forwarding: OpenAPIForwarding?
+    /// Users, roles, permissions and tokens: the auth API is served and, when auth is on, every route is
+    /// checked; `nil` serves neither.
+    public var auth: AuthManager?
 
     /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing, and the cluster
     /// facts to those of a standalone node (set `clusterNodes`, `responsibleServer` and `forwarding` for a
@@ -53,6 +57,7 @@ public struct OpenAPIContext: Sendable {
         self.clusterNodes = { [ClusterNodeView.parse(address: selfAddress)] }
         self.responsibleServer = { _ in selfAddress }
         self.forwarding = nil
+        self.auth = nil
         self.memberLoads = {
             let host = NacosHostLoad.current()
             return [

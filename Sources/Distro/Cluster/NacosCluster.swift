@@ -38,6 +38,7 @@ public final class NacosCluster: Sendable {
     ///   - linkProtocol: the protocol layer peer links speak (native frames or gRPC).
     ///   - resolve: a member address's cluster RPC socket address; by default its ip with port + 1001.
     ///   - decorateSender: wraps the links every cluster request goes through (tests drop or delay messages).
+    ///   - linkHeaders: headers every request to another member carries (the server identity when auth is on).
     public init(
         selfMember: ClusterMember,
         members: [ClusterMember],
@@ -51,10 +52,12 @@ public final class NacosCluster: Sendable {
         linkProtocol: any NacosProtocolLayer = NacosNativeProtocol(),
         resolve: @escaping @Sendable (String) -> NacosSocketAddress? = NacosCluster.defaultClusterAddress,
         decorateSender: (any ClusterRequestSender) -> any ClusterRequestSender = { $0 },
+        linkHeaders: [String: String] = [:],
         clock: any NacosClock = NacosSystemClock(),
         logger: NacosLogger = NacosLogger(label: "nacos.cluster")
     ) {
         var linkConfiguration = NacosSharedConnectionConfiguration()
+        linkConfiguration.client.headers.merge(linkHeaders) { _, new in new }
         linkConfiguration.lazyConnect = true
         linkConfiguration.client.requestTimeout = distroConfiguration.syncTimeout
         linkConfiguration.client.protocolLayer = linkProtocol

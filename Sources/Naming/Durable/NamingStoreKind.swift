@@ -11,6 +11,8 @@ public enum NamingStoreKind {
     public static let namespace = "namespace"
     /// The switches operators changed, in one record keyed `overrides`.
     public static let switches = "switches"
+    /// Every kind the registry keeps.
+    public static let all: Set<String> = [Self.instance, Self.service, Self.instanceMetadata, Self.namespace, Self.switches]
     /// The key of the one switches record.
     public static let switchesKey = "overrides"
 }

@@ -1,3 +1,4 @@
+import NacosAuth
 /// Checks the values that are valid alone but not together: ports, TLS files, mode and members.
 internal struct ConfigurationValidator {
     /// Where each key's value came from (keys left at their default are absent).
@@ -14,6 +15,37 @@ internal struct ConfigurationValidator {
         try self.validateTLS(configuration.clusterRpcTLS, prefix: "nacos.remote.peer.rpc.tls", port: "cluster RPC", style: .rpc)
         try self.validateTLS(configuration.httpTLS, prefix: "server.ssl", port: "HTTP", style: .http)
         try self.validateMembers(configuration, warnings: &warnings)
+        try self.validateAuth(configuration)
+    }
+
+    /// Auth that is on has a usable secret key and, in a cluster, a server identity; the user-agent
+    /// allow-list is never on; keys are valid base64.
+    private func validateAuth(_ configuration: NacosServerConfiguration) throws(NacosServerConfigurationError) {
+        let auth = configuration.auth
+        func fail(_ key: String, _ message: String) -> NacosServerConfigurationError {
+            NacosServerConfigurationError(kind: .inconsistent, key: key, source: self.origins[key], message: "\(key)\(self.from(key)) \(message)")
+        }
+        if auth.userAgentAuthWhite {
+            throw fail("nacos.core.auth.enable.userAgentAuthWhite", "is refused as insecure: any client can send a Nacos user agent; give clients a user and a token instead")
+        }
+        let keyName = "nacos.core.auth.plugin.nacos.token.secret.key"
+        for (name, value) in [(keyName, auth.secretKey), ("nacos.core.auth.plugin.nacos.token.secret.key.previous", auth.previousSecretKey)] {
+            guard let value else { continue }
+            guard let bytes = ServerAuthFactory.decodeKey(value) else { throw fail(name, "is not base64") }
+            guard bytes.count >= AuthConfiguration.minimumSecretKeyBytes else {
+                throw fail(name, "decodes to \(bytes.count) bytes; at least \(AuthConfiguration.minimumSecretKeyBytes) are needed (openssl rand -base64 32)")
+            }
+        }
+        guard auth.enabled else { return }
+        if auth.secretKey == nil {
+            throw fail(keyName, "is required when nacos.core.auth.enabled=true: a base64 key of at least \(AuthConfiguration.minimumSecretKeyBytes) bytes (openssl rand -base64 32), the same on every node")
+        }
+        if configuration.mode == .cluster {
+            for name in ["nacos.core.auth.server.identity.key", "nacos.core.auth.server.identity.value"]
+            where (name.hasSuffix(".key") ? auth.serverIdentityKey : auth.serverIdentityValue) == nil {
+                throw fail(name, "is required when nacos.core.auth.enabled=true in cluster mode: members identify each other with it")
+            }
+        }
     }
 
     /// A cluster node has members (from the list, else a readable, well-formed cluster.conf); settings

@@ -49,6 +49,8 @@ public struct NacosServerConfiguration: Sendable {
     public var naming = NamingConfiguration()
     /// Where durable naming state lives (SQLite under the home directory by default).
     public var store = NacosServerStoreSettings()
+    /// Authentication and authorization (`nacos.core.auth.*`).
+    public var auth = NacosServerAuthSettings()
     /// The connection manager's timers and limits (ejector, loader, limit rule).
     public var connections = NacosConnectionManagerConfiguration()
     /// Limits of the RPC ports.

@@ -3,7 +3,7 @@ extension NacosServerConfigurationKey {
     /// Every key nacos-server knows, grouped by section in the order of `Section.allCases`.
     public static let all: [NacosServerConfigurationKey] =
         Self.serverKeys + Self.clientRpcTLSKeys + Self.clusterRpcTLSKeys + Self.httpTLSKeys + Self.remoteKeys + Self.namingKeys + Self.storeKeys + Self.clusterKeys
-        + Self.httpKeys
+        + Self.httpKeys + Self.authKeys
 
     /// The key named `name` (or having it as an alias), if any.
     public static func named(_ name: String) -> NacosServerConfigurationKey? {

@@ -35,15 +35,17 @@ extension NacosServerConfigurationKey {
         ),
     ]
 
-    /// An optional text key (Nacos's `db.*` names); a `secret` one is never rendered.
-    private static func text(
+    /// An optional text key (Nacos's `db.*` and `nacos.core.auth.*` names); a `secret` one is never rendered.
+    static func text(
         _ name: String,
+        section: Section = .naming,
+        nacos: Bool = true,
         _ meaning: String,
         _ path: any WritableKeyPath<Configuration, String?> & Sendable,
         secret: Bool = false
     ) -> Self {
         Self(
-            name, type: .string, section: .naming, nacos: true, meaning,
+            name, type: .string, section: section, nacos: nacos, meaning,
             defaultValue: "(none)",
             expectation: "text, or empty for none",
             path: path,

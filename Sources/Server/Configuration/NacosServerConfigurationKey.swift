@@ -16,6 +16,8 @@ public struct NacosServerConfigurationKey: Sendable {
         case cluster = "Cluster"
         /// The HTTP port.
         case http = "HTTP"
+        /// Users, roles, permissions, tokens and the server identity (Nacos's auth plugin).
+        case auth = "Auth"
     }
 
     /// The property name (`server.port`).
