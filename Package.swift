@@ -174,7 +174,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NacosHTTPTests",
-            dependencies: ["NacosHTTP", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosTransport", "NacosTestKit"],
+            dependencies: [
+                "NacosHTTP", "NacosAuth", "NacosNaming", "NacosNamingAPI", "NacosRemote", "NacosStore", "NacosTransport", "NacosTestKit",
+            ],
             path: "Tests/HTTPTests"
         ),
         .testTarget(
@@ -187,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "NacosServerTests",
             dependencies: [
-                "NacosServer", "NacosHTTP", "NacosClient", "NacosDistro", "NacosGRPC", "NacosNaming", "NacosNamingAPI", "NacosRemote",
+                "NacosServer", "NacosAuth", "NacosHTTP", "NacosClient", "NacosDistro", "NacosGRPC", "NacosNaming", "NacosNamingAPI", "NacosRemote",
                 "NacosTransport", "NacosTLS", "NacosTestKit", "nacos-server",
             ],
             path: "Tests/ServerTests"
