@@ -148,6 +148,18 @@ struct ServerProcessTests {
             (["--server.port", "70000"], [:], ["invalid value \"70000\" for server.port (from flag --server.port)", "0...65535"]),
             (["--server.port=0", "--prot=1"], [:], ["unknown key prot (from flag --prot); did you mean --port?"]),
             ([], ["SERVER_PORT": "abc"], ["invalid value \"abc\" for server.port (from environment variable SERVER_PORT)"]),
+            (["--nacos.core.auth.enabled=true"], [:], ["nacos.core.auth.plugin.nacos.token.secret.key is required when nacos.core.auth.enabled=true"]),
+            (
+                ["--nacos.core.auth.enabled=true", "--nacos.core.auth.plugin.nacos.token.secret.key=c2hvcnQ="], [:],
+                ["nacos.core.auth.plugin.nacos.token.secret.key (from flag --nacos.core.auth.plugin.nacos.token.secret.key) decodes to 5 bytes; at least 32"]
+            ),
+            (["--nacos.core.auth.plugin.nacos.token.secret.key=%%%"], [:], ["nacos.core.auth.plugin.nacos.token.secret.key (from flag --nacos.core.auth.plugin.nacos.token.secret.key) is not base64"]),
+            ([], ["NACOS_CORE_AUTH_ENABLE_USERAGENTAUTHWHITE": "true"], ["nacos.core.auth.enable.userAgentAuthWhite (from environment variable NACOS_CORE_AUTH_ENABLE_USERAGENTAUTHWHITE) is refused as insecure"]),
+            (
+                ["-m", "cluster", "--nacos.member.list=127.0.0.1:8848", "--nacos.core.auth.enabled=true",
+                 "--nacos.core.auth.plugin.nacos.token.secret.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="], [:],
+                ["nacos.core.auth.server.identity.key is required when nacos.core.auth.enabled=true in cluster mode"]
+            ),
         ] as [([String], [String: String], [String])]
     )
     func badSettingExitsWithTheUsageStatus(arguments: [String], environment: [String: String], expectedTexts: [String]) async throws {
