@@ -26,6 +26,15 @@ public struct NamingClientConfiguration: Sendable {
     /// Whether pushes and query answers without a healthy, positively weighted instance are ignored
     /// (Java's `namingPushEmptyProtection`, false).
     public var pushEmptyProtection = false
+    /// The user to log in as when the servers have auth on; with `password` set too, `start()` logs in at
+    /// `/nacos/v1/auth/users/login` and every request carries the access token (Java's `username`).
+    public var username: String?
+    /// The password of `username` (Java's `password`).
+    public var password: String?
+    /// The servers' HTTP addresses to log in at, tried in order; `nil` derives them from `serverAddresses`
+    /// (each RPC port minus `rpc.serverPortOffset`, 1000: 9848 → 8848). The RPC transport dials them too,
+    /// so over TLS the login is HTTPS.
+    public var loginAddresses: [NacosSocketAddress]?
 
     /// Creates a configuration for the given servers.
     public init(serverAddresses: [NacosSocketAddress], namespace: String = "public", appName: String = "unknown") {
@@ -34,6 +43,22 @@ public struct NamingClientConfiguration: Sendable {
         self.appName = appName
         self.rpc = NacosRpcClientConfiguration(name: "naming", serverAddresses: serverAddresses)
         self.rpc.protocolLayer = NacosGRPCProtocol()
+    }
+
+    /// Whether the service logs in: `username` is non-empty and `password` is set.
+    public var isAuthEnabled: Bool {
+        guard let username = self.username, !username.isEmpty else { return false }
+        return self.password != nil
+    }
+
+    /// The HTTP addresses the service logs in at: `loginAddresses`, or each of `serverAddresses` with its
+    /// port lowered by `rpc.serverPortOffset` (an in-memory address is used as it is).
+    public var effectiveLoginAddresses: [NacosSocketAddress] {
+        if let addresses = self.loginAddresses { return addresses }
+        return self.serverAddresses.compactMap { address in
+            guard address.family != .inMemory else { return address }
+            return try? NacosSocketAddress(ipAddress: address.host, port: address.port - self.rpc.serverPortOffset)
+        }
     }
 
     /// The RPC client configuration the service uses: `rpc` with the servers, labels

@@ -11,11 +11,15 @@ import Synchronization
 /// optionally snapshotted to disk and overridden by failover files (§8.5). Listeners hear the first data
 /// of a service and every change of their clusters' instances, in order.
 ///
-/// Call `start()` before anything else and `shutdown()` when done; shutting down closes the connection,
-/// so the server drops this client's instances and tells their subscribers.
+/// With `username` and `password` configured, the service logs in at the servers' HTTP addresses before
+/// it connects, sends the access token with every request, renews it before it expires, and logs in again
+/// (retrying the request once) when the server says the token expired or is invalid.
+///
+/// Call `start()` (or `startOrThrow()`) before anything else and `shutdown()` when done; shutting down
+/// closes the connection, so the server drops this client's instances and tells their subscribers.
 public final class NamingService: Sendable {
     private enum Phase {
-        case created, started, shutdown
+        case created, starting, started, shutdown
     }
 
     private struct Lifecycle {
@@ -34,6 +38,8 @@ public final class NamingService: Sendable {
     let notifier = InstancesChangeNotifier()
     let diskCache: NamingDiskCache?
     let failover: NamingFailoverReactor?
+    /// Logs in and keeps the access token; `nil` when auth is off.
+    let security: NamingSecurityProxy?
     private let lifecycle = Mutex(Lifecycle())
     private let redoKicks: AsyncStream<Void>
     private let redoKickSink: AsyncStream<Void>.Continuation
@@ -41,7 +47,8 @@ public final class NamingService: Sendable {
     /// Creates a service; nothing connects until `start()`.
     ///
     /// - Parameters:
-    ///   - transport: how to reach the servers (TCP on the shared event loops by default).
+    ///   - transport: how to reach the servers (TCP on the shared event loops by default); with auth on it
+    ///     dials the login addresses too when it offers raw streams (TCP, TLS, in-memory), else plain TCP does.
     ///   - clock: the source of time for the redo and failover timers and the RPC client.
     /// - Throws: `NacosException` 400 when `configuration.serverAddresses` is empty.
     public init(
@@ -71,6 +78,21 @@ public final class NamingService: Sendable {
             self.diskCache = nil
             self.failover = nil
         }
+        if configuration.isAuthEnabled, let username = configuration.username, let password = configuration.password {
+            let rpc = self.rpc
+            self.security = NamingSecurityProxy(
+                username: username,
+                password: password,
+                addresses: configuration.effectiveLoginAddresses,
+                transport: transport as? any NacosStreamTransport ?? NacosTCPTransport(),
+                timeout: configuration.rpc.requestTimeout,
+                clock: clock,
+                logger: logger,
+                onToken: { token in rpc.setHeader(NamingSecurityProxy.tokenHeader, token) }
+            )
+        } else {
+            self.security = nil
+        }
         (self.redoKicks, self.redoKickSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.rpc.registerServerRequestHandler(NotifySubscriberRequest.self) { [weak self] push in
             if let self, let info = push.serviceInfo {
@@ -95,18 +117,48 @@ public final class NamingService: Sendable {
     /// The id the server gave the current connection, if connected.
     public var connectionId: String? { self.rpc.connectionId }
 
-    /// Loads the disk snapshot if configured, reads the failover switch, starts the redo and failover
-    /// timers and connects; when no server answers, connecting continues in the background.
+    /// Logs in when auth is on, loads the disk snapshot if configured, reads the failover switch, starts the
+    /// redo, failover and token renewal timers and connects; when no server answers, connecting continues
+    /// in the background.
+    ///
+    /// A failed login is logged and returns `false`, leaving the service unstarted (call it again, or use
+    /// `startOrThrow()` to learn why).
     ///
     /// - Returns: whether a connection was set up before returning.
     @discardableResult
     public func start() async -> Bool {
+        do {
+            return try await self.startOrThrow()
+        } catch {
+            self.logger.error("[naming] not started: \(error)")
+            return false
+        }
+    }
+
+    /// `start()`, throwing when the login fails.
+    ///
+    /// - Returns: whether a connection was set up before returning.
+    /// - Throws: `NacosException`: 403 when a server refused the username or password (naming the server),
+    ///   429 when it throttles failed logins, 500 when no login address answered (naming each address and
+    ///   its error). The service is then left unstarted.
+    @discardableResult
+    public func startOrThrow() async throws -> Bool {
         let first = self.lifecycle.withLock { lifecycle -> Bool in
             guard lifecycle.phase == .created else { return false }
-            lifecycle.phase = .started
+            lifecycle.phase = .starting
             return true
         }
         guard first else { return self.rpc.isRunning }
+        if let security = self.security {
+            do {
+                try await security.login()
+            } catch {
+                self.lifecycle.withLock { lifecycle in
+                    if lifecycle.phase == .starting { lifecycle.phase = .created }
+                }
+                throw error
+            }
+        }
         if self.configuration.loadCacheAtStart, let diskCache = self.diskCache {
             let infos = diskCache.readAll()
             for info in infos {
@@ -120,8 +172,12 @@ public final class NamingService: Sendable {
         if self.failover != nil {
             tasks.append(self.makeTimer(every: self.configuration.failoverCheckInterval) { $0.checkFailover() })
         }
+        if let security = self.security {
+            tasks.append(self.makeRenewalTask(security))
+        }
         let accepted = self.lifecycle.withLock { lifecycle -> Bool in
-            guard lifecycle.phase == .started else { return false }
+            guard lifecycle.phase == .starting else { return false }
+            lifecycle.phase = .started
             lifecycle.tasks = tasks
             return true
         }
@@ -153,7 +209,7 @@ public final class NamingService: Sendable {
         let phase = self.lifecycle.withLock { $0.phase }
         switch phase {
         case .started: return
-        case .created: throw NacosException(.clientDisconnect, "NamingService is not started; call start() first")
+        case .created, .starting: throw NacosException(.clientDisconnect, "NamingService is not started; call start() first")
         case .shutdown: throw NacosException(.clientDisconnect, "NamingService is shut down")
         }
     }
@@ -180,6 +236,29 @@ public final class NamingService: Sendable {
                 do { try await clock.sleep(for: interval) } catch { return }
                 guard let self else { return }
                 tick(self)
+            }
+        }
+    }
+
+    /// How long a failed token renewal waits before it is tried again (Java's security task period).
+    static let loginRetryInterval: Duration = .seconds(5)
+
+    /// The task that logs in again when the token's renewal is due, and every `loginRetryInterval` after a
+    /// failed renewal, until cancelled.
+    private func makeRenewalTask(_ security: NamingSecurityProxy) -> Task<Void, Never> {
+        Task { [clock, logger] in
+            var retryDelay: Duration?
+            while !Task.isCancelled {
+                let delay = retryDelay ?? security.timeUntilRenewal
+                do { try await clock.sleep(for: max(delay, .milliseconds(10))) } catch { return }
+                guard !Task.isCancelled else { return }
+                do {
+                    try await security.renewIfDue()
+                    retryDelay = nil
+                } catch {
+                    logger.warning("[naming] renewing the access token failed: \(error); retrying in \(Self.loginRetryInterval)")
+                    retryDelay = Self.loginRetryInterval
+                }
             }
         }
     }
@@ -314,12 +393,28 @@ public final class NamingService: Sendable {
 
     // MARK: - Requests
 
-    /// Sends a naming request in the configured namespace and returns the typed answer.
+    /// Sends a naming request in the configured namespace and returns the typed answer; when the server
+    /// refuses the access token (403 "token expired!", "token invalid!", "user not found!"), logs in again
+    /// and sends it once more.
     ///
     /// - Throws: `NamingRequestFailure`.
     func send<Request: NamingRequest, Response: NacosResponse>(_ request: Request, expecting: Response.Type) async throws -> Response {
         var request = request
         request.namespace = self.configuration.namespace
+        let generation = self.security?.generation ?? 0
+        do {
+            return try await self.rpc.request(request, expecting: Response.self)
+        } catch {
+            guard let security = self.security, NamingSecurityProxy.isTokenRefusal(error) else {
+                throw NamingRequestFailure.classify(error)
+            }
+            self.logger.info("[naming] \(Request.typeName) refused: \(error); logging in again")
+            do {
+                try await security.login(replacing: generation)
+            } catch {
+                throw NamingSecurityProxy.requestFailure(error)
+            }
+        }
         do {
             return try await self.rpc.request(request, expecting: Response.self)
         } catch {

@@ -36,6 +36,8 @@ public final class NacosRpcClient: Sendable {
         var pushHandlers: [String: PushHandler] = [:]
         var listeners: [@Sendable (NacosRpcClientEvent) -> Void] = []
         var tasks: [Task<Void, Never>] = []
+        /// The headers set by `setHeader(_:_:)`, laid over `configuration.headers`.
+        var headers: [String: String] = [:]
     }
 
     /// The configuration the client was created with.
@@ -103,6 +105,21 @@ public final class NacosRpcClient: Sendable {
             return try await handler(typed)
         }
         self.state.withLock { $0.pushHandlers[Request.typeName] = PushHandler(type: Request.self, handle: erased) }
+    }
+
+    /// Sets header `name` on every request sent from now on — ServerCheck and ConnectionSetup of later
+    /// handshakes included — over `configuration.headers`, or removes it with `nil`; it is for values that
+    /// change while the client runs, such as an access token renewed by logging in again. A header the
+    /// request sets itself wins.
+    public func setHeader(_ name: String, _ value: String?) {
+        self.state.withLock { $0.headers[name] = value }
+    }
+
+    /// `configuration.headers` with the headers of `setHeader(_:_:)` laid over them.
+    private var currentHeaders: [String: String] {
+        let dynamic = self.state.withLock { $0.headers }
+        guard !dynamic.isEmpty else { return self.configuration.headers }
+        return self.configuration.headers.merging(dynamic) { _, set in set }
     }
 
     // MARK: - Life cycle
@@ -177,7 +194,7 @@ public final class NacosRpcClient: Sendable {
     /// - Throws: `NacosRemoteError` (`notRunning`, `timeout`, `connectionClosed`, …) when every attempt failed.
     public func request(_ request: some NacosRequest, timeout: Duration? = nil) async throws -> any NacosResponse {
         var request = request
-        for (name, value) in self.configuration.headers where request.header(name) == nil {
+        for (name, value) in self.currentHeaders where request.header(name) == nil {
             request.setHeader(name, value)
         }
         let timeout = timeout ?? self.configuration.requestTimeout
@@ -261,8 +278,9 @@ public final class NacosRpcClient: Sendable {
             )
         )
         do {
+            let headers = self.currentHeaders
             var check = ServerCheckRequest()
-            check.headers = self.configuration.headers
+            check.headers = headers
             let response = try await channel.call(check, clientIp: clientIp, timeout: self.configuration.serverCheckTimeout)
             guard let checked = response as? ServerCheckResponse, checked.success, let connectionId = checked.connectionId else {
                 throw NacosException(NacosErrorCode(rawValue: response.errorCode), "server check failed: \(response.message ?? response.typeName)")
@@ -274,7 +292,7 @@ public final class NacosRpcClient: Sendable {
                 labels: self.configuration.labels,
                 abilityTable: self.configuration.abilityTable
             )
-            setup.headers = self.configuration.headers
+            setup.headers = headers
             try channel.sendWithoutResponse(setup, clientIp: clientIp)
             if checked.supportAbilityNegotiation, self.configuration.abilityTable != nil {
                 guard await session.waitForSetupAck(timeout: self.configuration.setupAckTimeout) != nil else {

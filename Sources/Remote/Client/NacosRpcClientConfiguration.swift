@@ -17,7 +17,8 @@ public struct NacosRpcClientConfiguration: Sendable {
     public var abilityTable: [String: Bool]? = [:]
     /// The IP sent as the payload's `clientIp`; `nil` uses the local address of each connection.
     public var clientIp: String?
-    /// Headers added to every request (`app`, later an access token).
+    /// Headers added to every request (`app`); `NacosRpcClient.setHeader(_:_:)` adds ones that change
+    /// while the client runs (an access token).
     public var headers: [String: String] = [:]
     /// Synchronous connection attempts made by `start()` before it leaves reconnecting to the background (3).
     public var startAttempts = 3

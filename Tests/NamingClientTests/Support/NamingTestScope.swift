@@ -89,13 +89,16 @@ final class NamingTestScope: Sendable {
     }
 
     /// Starts a registry on `address` (a free loopback port by default), retrying for up to 10 s while the
-    /// port is still held by a previous server.
-    func startRegistry(on address: NacosSocketAddress = .loopbackIPv4(port: 0)) async throws -> RegistryNode {
+    /// port is still held by a previous server; `filters` run before every handler.
+    func startRegistry(
+        on address: NacosSocketAddress = .loopbackIPv4(port: 0),
+        filters: [any NacosRequestFilter] = []
+    ) async throws -> RegistryNode {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(10))
         while true {
             do {
-                return try await self.bindRegistry(on: address)
+                return try await self.bindRegistry(on: address, filters: filters)
             } catch {
                 guard address.port != 0, clock.now < deadline else { throw error }
                 try await Task.sleep(for: .milliseconds(10))
@@ -103,7 +106,7 @@ final class NamingTestScope: Sendable {
         }
     }
 
-    private func bindRegistry(on address: NacosSocketAddress) async throws -> RegistryNode {
+    private func bindRegistry(on address: NacosSocketAddress, filters: [any NacosRequestFilter]) async throws -> RegistryNode {
         let systemClock = NacosSystemClock(group: self.group)
         let manager = NacosConnectionManager(clock: systemClock, logger: .disabled())
         var configuration = NamingConfiguration()
@@ -118,6 +121,9 @@ final class NamingTestScope: Sendable {
         )
         var handlers = NacosRequestHandlerRegistry()
         registry.install(into: &handlers)
+        for filter in filters {
+            handlers.addFilter(filter)
+        }
         var serverConfiguration = NacosRpcServerConfiguration(kind: .sdk, address: address)
         serverConfiguration.protocols = NamingTestProtocol.serverLayers
         let server = NacosRpcServer(
@@ -170,6 +176,14 @@ final class NamingTestScope: Sendable {
 
     /// A started naming service with `configuration`, over the scope's TCP transport and the system clock.
     func makeService(_ configuration: NamingClientConfiguration, expectConnected: Bool = true) async throws -> NamingService {
+        let service = try self.makeUnstartedService(configuration)
+        let connected = await service.start()
+        if expectConnected { #expect(connected) }
+        return service
+    }
+
+    /// A naming service with `configuration` that is not started yet, shut down with the scope.
+    func makeUnstartedService(_ configuration: NamingClientConfiguration) throws -> NamingService {
         let service = try NamingService(
             configuration: configuration,
             transport: self.transport,
@@ -177,8 +191,6 @@ final class NamingTestScope: Sendable {
             logger: self.logger
         )
         self.services.withLock { $0.append(service) }
-        let connected = await service.start()
-        if expectConnected { #expect(connected) }
         return service
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import NacosClient
+import NacosHTTP
+import NacosNamingAPI
+import NacosRemote
+import NacosTestKit
+import NacosTransport
+import Testing
+
+/// Real SDKs logging in to a `nacos-server` process with auth on: nacos-sdk-python 2.0.11 (its v2 client,
+/// Tests/Peers/nacos_sdk_auth.py) and the Swift SDK.
+@Suite("Auth: SDKs log in to nacos-server")
+struct AuthSDKProcessTests {
+    static let secret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+    /// Runs `body` with a standalone server with auth on (tokens live 15 s), an administrator, user `app`
+    /// with `rw` on `public:*:*` and user `devuser` with `rw` on `dev:*:*` (namespace `dev` exists).
+    private func withAuthServer(_ body: (Int, NacosHTTPClient, String) async throws -> Void) async throws {
+        try await TestSlots.pythonPeers.withSlot {
+            try await withEventLoopGroup { group in
+                var lastError: (any Error)?
+                for _ in 0..<3 {
+                    guard let port = LoopbackPortProbe.clusterBases(count: 1)?.first else { continue }
+                    let server = try ServerProcess.launch([
+                        "--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s",
+                        "--nacos.naming.store=memory", "--nacos.core.auth.enabled=true",
+                        "--nacos.core.auth.plugin.nacos.token.secret.key=\(Self.secret)",
+                        "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
+                        "--nacos.core.auth.plugin.nacos.password.iterations=10000",
+                        "--nacos.core.auth.plugin.nacos.token.expire.seconds=15",
+                    ])
+                    do {
+                        _ = try await server.waitForStart()
+                    } catch {
+                        lastError = error
+                        await server.forceStop()
+                        continue
+                    }
+                    let http = NacosHTTPClient(transport: NacosTCPTransport(group: group, logger: .disabled()), address: .loopbackIPv4(port: port))
+                    do {
+                        try await ServerProcessTests.waitForReadiness(http)
+                        let admin = try await Self.login(http, "nacos", "admin-password")
+                        for (path, body) in [
+                            ("/nacos/v1/auth/users", "username=app&password=app-password"),
+                            ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
+                            ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
+                            ("/nacos/v1/auth/users", "username=devuser&password=dev-password"),
+                            ("/nacos/v1/auth/roles", "role=ROLE_DEV&username=devuser"),
+                            ("/nacos/v1/auth/permissions", "role=ROLE_DEV&resource=dev:*:*&action=rw"),
+                            ("/nacos/v1/console/namespaces", "customNamespaceId=dev&namespaceName=dev"),
+                        ] {
+                            let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
+                            #expect(response.status == .ok, "\(path): \(response.bodyText)")
+                        }
+                        try await body(port, http, admin)
+                        await server.forceStop()
+                        return
+                    } catch {
+                        await server.forceStop()
+                        throw ServerProcessFailure(what: "\(error)", standardError: server.standardError)
+                    }
+                }
+                throw lastError ?? ServerProcessFailure(what: "no free loopback port set for a server", standardError: "")
+            }
+        }
+    }
+
+    /// The access token of `username`.
+    static func login(_ http: NacosHTTPClient, _ username: String, _ password: String) async throws -> String {
+        let response = try await http.send(ServerProcessTests.form(.post, "/nacos/v1/auth/users/login", "username=\(username)&password=\(password)"))
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return try #require(object?["accessToken"] as? String, "login of \(username): \(response.bodyText)")
+    }
+
+    /// The value of counter `name` with `label` in the server's Prometheus text.
+    static func counter(_ http: NacosHTTPClient, _ line: String) async throws -> Int {
+        let text = try await http.send(HTTPRequest(method: .get, target: "/nacos/actuator/prometheus")).bodyText
+        let found = text.split(separator: "\n").first { $0.hasPrefix(line + " ") }
+        return Int(found?.split(separator: " ").last ?? "") ?? -1
+    }
+
+    private func scenario(_ arguments: [String]) async throws -> PythonPeer.Outcome {
+        let outcome = try await PythonPeer.run("nacos_sdk_auth.py", arguments, timeout: .seconds(150))
+        let checks = outcome.jsonLines.filter { $0["check"] != nil }
+        #expect(!checks.isEmpty, "the scenario reported no check: \(outcome)")
+        for check in checks where check["ok"] as? Bool != true {
+            Issue.record("check \(check["check"] ?? "?") failed: \(check)")
+        }
+        #expect(outcome.succeeded, "\(outcome)")
+        return outcome
+    }
+
+    @Test func thePythonSDKLogsInIsPushedAndRenewsItsTokenMidRun() async throws {
+        try await self.withAuthServer { port, http, admin in
+            let before = try await Self.counter(http, #"nacos_auth_login_total{result="success"}"#)
+            // 25 s of queries: tokens live 15 s, so the run outlives the first ones.
+            _ = try await self.scenario(["--server", "127.0.0.1:\(port)", "--username", "app", "--password", "app-password", "--seconds", "25", "session"])
+            let after = try await Self.counter(http, #"nacos_auth_login_total{result="success"}"#)
+            #expect(after - before >= 4, "two SDK clients logged in \(after - before) times; renewals expected")
+            // The first administrator token has expired by now (15 s); a fresh one reads the service.
+            let expired = try await http.send(HTTPRequest(method: .get, target: "/nacos/v1/ns/instance/list?serviceName=auth-session&accessToken=\(admin)"))
+            #expect(expired.status.code == 403 && expired.bodyText == "token expired!")
+            let fresh = try await Self.login(http, "nacos", "admin-password")
+            let listed = try await http.send(HTTPRequest(method: .get, target: "/nacos/v1/ns/instance/list?serviceName=auth-session&accessToken=\(fresh)"))
+            #expect(listed.status == .ok)
+            let refused = try await http.send(HTTPRequest(method: .get, target: "/nacos/v1/ns/instance/list?serviceName=auth-session"))
+            #expect(refused.status.code == 403 && refused.bodyText == "user not found!")
+        }
+    }
+
+    @Test func thePythonSDKWithAWrongPasswordOrOutsideItsNamespaceFailsClearly() async throws {
+        try await self.withAuthServer { port, http, _ in
+            let outcome = try await self.scenario(["--server", "127.0.0.1:\(port)", "--username", "app", "--password", "wrong-password", "refused"])
+            let errors = outcome.jsonLines.compactMap { $0["error"] as? String }
+            #expect(errors.contains { $0.contains("get access token failed") }, "\(errors)")
+            #expect(try await Self.counter(http, #"nacos_auth_login_total{result="failure"}"#) >= 1)
+            // devuser may write in dev but not in public.
+            let outside = try await self.scenario(["--server", "127.0.0.1:\(port)", "--username", "devuser", "--password", "dev-password", "refused"])
+            let denied = outside.jsonLines.compactMap { $0["error"] as? String }
+            #expect(denied.contains { $0.contains("authorization failed!") }, "\(denied)")
+            #expect(try await Self.counter(http, #"nacos_auth_refused_total{reason="forbidden"}"#) >= 1)
+        }
+    }
+
+    @Test func theSwiftSDKLogsInAndAWrongPasswordIsAClearError() async throws {
+        try await self.withAuthServer { port, http, _ in
+            try await withEventLoopGroup { group in
+                var configuration = NamingClientConfiguration(serverAddresses: [.loopbackIPv4(port: port + 1000)])
+                configuration.username = "app"
+                configuration.password = "app-password"
+                let naming = try NamingService(configuration: configuration, transport: NacosTCPTransport(group: group, logger: .disabled()), logger: .disabled())
+                do {
+                    #expect(try await naming.startOrThrow())
+                    try await naming.registerInstance(serviceName: "swift-auth", ip: "127.0.0.1", port: 7201)
+                    let instances = try await naming.getAllInstances(serviceName: "swift-auth", subscribe: false)
+                    #expect(instances.map(\.port) == [7201])
+                } catch {
+                    naming.shutdown()
+                    throw error
+                }
+                naming.shutdown()
+
+                var wrong = configuration
+                wrong.password = "wrong-password"
+                let refused = try NamingService(configuration: wrong, transport: NacosTCPTransport(group: group, logger: .disabled()), logger: .disabled())
+                do {
+                    _ = try await refused.startOrThrow()
+                    Issue.record("a wrong password started the service")
+                } catch {
+                    #expect("\(error)".contains("403") || "\(error)".lowercased().contains("refused"), "\(error)")
+                }
+                refused.shutdown()
+                #expect(try await Self.counter(http, #"nacos_auth_login_total{result="failure"}"#) >= 1)
+            }
+        }
+    }
+}
