@@ -29,6 +29,9 @@ enum BenchmarkArguments {
                     (a ZooKeeper it starts, load from a second process) in the same run.
           restart   Time from a fresh registry over a store holding 100k persistent instances to open()
                     returning, and the process RSS after loading (SQLite, PostgreSQL).
+          auth      Registrations/s with auth off and on: the register workload against a NacosServerNode
+                    without auth and one with auth (each connection carrying its own login's accessToken), in
+                    alternating rounds, with each round's on/off ratio and their median.
           help      Show this text (also --help, -h).
 
         ECHO OPTIONS:
@@ -138,6 +141,8 @@ enum BenchmarkArguments {
 
         \(persistentUsage)
 
+        \(authUsage)
+
         EXAMPLES:
           swift run -c release --scratch-path .build-bench nacos-bench echo --transport tcp --duration 5
           swift run -c release --scratch-path .build-bench nacos-bench rpc --transport tcp
@@ -148,6 +153,7 @@ enum BenchmarkArguments {
           swift run -c release --scratch-path .build-bench nacos-bench memory
           swift run -c release --scratch-path .build-bench nacos-bench persistent
           swift run -c release --scratch-path .build-bench nacos-bench restart
+          swift run -c release --scratch-path .build-bench nacos-bench auth --rounds 3
         """
 
     /// Parses the arguments after the executable name.
@@ -155,7 +161,7 @@ enum BenchmarkArguments {
     /// - Throws: `ArgumentError` describing the first bad argument.
     static func parse(_ arguments: [String]) throws(ArgumentError) -> BenchmarkCommand {
         guard let command = arguments.first else {
-            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart' or '--help')")
+            throw ArgumentError("missing command (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart', 'auth' or '--help')")
         }
         let rest = Array(arguments.dropFirst())
         switch command {
@@ -190,12 +196,15 @@ enum BenchmarkArguments {
         case "restart":
             if rest.contains("--help") || rest.contains("-h") { return .help }
             return .restart(try self.parseRestart(rest))
+        case "auth":
+            if rest.contains("--help") || rest.contains("-h") { return .help }
+            return .auth(try self.parseAuth(rest))
         case "zk-load":
             return .zooKeeperLoad(try self.parseZooKeeperLoad(rest))
         case "restart-load":
             return .restartLoad(try self.parseRestartLoad(rest))
         default:
-            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart' or '--help')")
+            throw ArgumentError("unknown command '\(command)' (expected 'echo', 'rpc', 'register', 'http-register', 'push', 'distro', 'memory', 'persistent', 'restart', 'auth' or '--help')")
         }
     }
 

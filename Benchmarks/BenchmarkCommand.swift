@@ -22,6 +22,8 @@ enum BenchmarkCommand {
     case persistent(PersistentOptions)
     /// Run the restart (load 100k persistent instances) benchmark with these options.
     case restart(RestartOptions)
+    /// Run the auth-off/auth-on registration benchmark with these options.
+    case auth(AuthOptions)
     /// Run the ZooKeeper load generator process (started by `persistent`, not by hand).
     case zooKeeperLoad(ZooKeeperLoadOptions)
     /// Run the restart benchmark's loading process (started by `restart`, not by hand).

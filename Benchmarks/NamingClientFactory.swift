@@ -15,6 +15,9 @@ struct NamingClientFactory: Sendable {
     let logger: NacosLogger
     /// The protocol the clients speak.
     var protocolLayer: any NacosProtocolLayer = NacosNativeProtocol()
+    /// The headers client `index` adds to every request (`NacosRpcClientConfiguration.headers`), such as
+    /// its `accessToken`; none by default.
+    var headers: @Sendable (_ index: Int) -> [String: String] = { _ in [:] }
 
     /// A client that is not started yet; `index` picks its name and its client IP (`10.x.y.z`).
     func makeClient(_ prefix: String, index: Int) -> NacosRpcClient {
@@ -22,6 +25,7 @@ struct NamingClientFactory: Sendable {
         configuration.labels = ["source": "sdk", "module": "naming", "AppName": "nacos-bench"]
         configuration.clientIp = Self.clientIp(index)
         configuration.protocolLayer = self.protocolLayer
+        configuration.headers = self.headers(index)
         return NacosRpcClient(
             configuration: configuration,
             transport: self.transport,

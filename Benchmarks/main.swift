@@ -83,6 +83,13 @@ case .restart(let options):
         FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
         exit(1)
     }
+case .auth(let options):
+    do {
+        _ = try await AuthBenchmark(options: options).run()
+    } catch {
+        FileHandle.standardError.write(Data("nacos-bench: error: \(error)\n".utf8))
+        exit(1)
+    }
 case .zooKeeperLoad(let options):
     do {
         try await ZooKeeperLoadCommand(options: options).run()
