@@ -2,6 +2,7 @@ import Foundation
 import NacosHTTP
 import NacosTestKit
 import NacosTransport
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,8 @@ final class ClusterProcessNode: Sendable {
     let process: ServerProcess
     /// A keep-alive client to the member's HTTP port.
     let http: NacosHTTPClient
+    /// The access token `get(_:)` sends as `Authorization: Bearer`, when the cluster has auth on.
+    let accessToken = Mutex<String?>(nil)
 
     init(port: Int, process: ServerProcess, transport: any NacosStreamTransport) {
         self.port = port
@@ -33,7 +36,9 @@ final class ClusterProcessNode: Sendable {
 
     /// Sends a GET and returns the response; throws unless the status is 200.
     func get(_ target: String) async throws -> HTTPResponse {
-        let response = try await self.http.send(HTTPRequest(method: .get, target: target))
+        var headers: HTTPHeaders = [:]
+        if let token = self.accessToken.withLock({ $0 }) { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await self.http.send(HTTPRequest(method: .get, target: target, headers: headers))
         guard response.status == .ok else {
             throw ServerProcessFailure(
                 what: "GET \(target) on \(self.memberAddress) answered \(response.status): \(response.bodyText)",

@@ -53,17 +53,19 @@ final class ClusterProcessScope: Sendable {
     }
 
     /// Creates and starts an SDK client whose server list is the member at `index` first and then the
-    /// others, and that is connected to that member.
+    /// others, and that is connected to that member; with `credentials`, it logs in as that user.
     ///
     /// The SDK picks its first server at random (as Nacos's does), so a client that connected elsewhere is
     /// shut down again (it has registered nothing yet) and another one is made.
-    func startClient(homeAt index: Int, appName: String) async throws -> NamingService {
+    func startClient(homeAt index: Int, appName: String, credentials: (username: String, password: String)? = nil) async throws -> NamingService {
         let home = self.nodes[index]
         let servers = [home] + self.nodes.enumerated().filter { $0.offset != index }.map(\.element)
         var configuration = NamingClientConfiguration(serverAddresses: servers.map(\.clientRpcAddress), appName: appName)
         configuration.rpc.connectTimeout = .seconds(2)
         configuration.rpc.requestTimeout = .seconds(3)
         configuration.rpc.reconnectBackoffUnit = .milliseconds(20)
+        configuration.username = credentials?.username
+        configuration.password = credentials?.password
         for _ in 0..<Self.pinAttempts {
             let naming = try NamingService(
                 configuration: configuration,
