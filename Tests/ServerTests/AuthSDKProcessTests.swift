@@ -18,49 +18,28 @@ struct AuthSDKProcessTests {
     private func withAuthServer(_ body: (Int, NacosHTTPClient, String) async throws -> Void) async throws {
         try await TestSlots.pythonPeers.withSlot {
             try await withEventLoopGroup { group in
-                var lastError: (any Error)?
-                for _ in 0..<3 {
-                    guard let port = LoopbackPortProbe.clusterBases(count: 1)?.first else { continue }
-                    let server = try ServerProcess.launch([
-                        "--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s",
-                        "--nacos.naming.store=memory", "--nacos.core.auth.enabled=true",
-                        "--nacos.core.auth.plugin.nacos.token.secret.key=\(Self.secret)",
-                        "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
-                        "--nacos.core.auth.plugin.nacos.password.iterations=10000",
-                        "--nacos.core.auth.plugin.nacos.token.expire.seconds=15",
-                    ])
-                    do {
-                        _ = try await server.waitForStart()
-                    } catch {
-                        lastError = error
-                        await server.forceStop()
-                        continue
+                try await withStandaloneServerProcess([
+                    "--nacos.naming.store=memory", "--nacos.core.auth.enabled=true",
+                    "--nacos.core.auth.plugin.nacos.token.secret.key=\(Self.secret)",
+                    "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
+                    "--nacos.core.auth.plugin.nacos.password.iterations=10000",
+                    "--nacos.core.auth.plugin.nacos.token.expire.seconds=15",
+                ], group: group) { port, http in
+                    let admin = try await Self.login(http, "nacos", "admin-password")
+                    for (path, body) in [
+                        ("/nacos/v1/auth/users", "username=app&password=app-password"),
+                        ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
+                        ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
+                        ("/nacos/v1/auth/users", "username=devuser&password=dev-password"),
+                        ("/nacos/v1/auth/roles", "role=ROLE_DEV&username=devuser"),
+                        ("/nacos/v1/auth/permissions", "role=ROLE_DEV&resource=dev:*:*&action=rw"),
+                        ("/nacos/v1/console/namespaces", "customNamespaceId=dev&namespaceName=dev"),
+                    ] {
+                        let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
+                        #expect(response.status == .ok, "\(path): \(response.bodyText)")
                     }
-                    let http = NacosHTTPClient(transport: NacosTCPTransport(group: group, logger: .disabled()), address: .loopbackIPv4(port: port))
-                    do {
-                        try await ServerProcessTests.waitForReadiness(http)
-                        let admin = try await Self.login(http, "nacos", "admin-password")
-                        for (path, body) in [
-                            ("/nacos/v1/auth/users", "username=app&password=app-password"),
-                            ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
-                            ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
-                            ("/nacos/v1/auth/users", "username=devuser&password=dev-password"),
-                            ("/nacos/v1/auth/roles", "role=ROLE_DEV&username=devuser"),
-                            ("/nacos/v1/auth/permissions", "role=ROLE_DEV&resource=dev:*:*&action=rw"),
-                            ("/nacos/v1/console/namespaces", "customNamespaceId=dev&namespaceName=dev"),
-                        ] {
-                            let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
-                            #expect(response.status == .ok, "\(path): \(response.bodyText)")
-                        }
-                        try await body(port, http, admin)
-                        await server.forceStop()
-                        return
-                    } catch {
-                        await server.forceStop()
-                        throw ServerProcessFailure(what: "\(error)", standardError: server.standardError)
-                    }
+                    try await body(port, http, admin)
                 }
-                throw lastError ?? ServerProcessFailure(what: "no free loopback port set for a server", standardError: "")
             }
         }
     }

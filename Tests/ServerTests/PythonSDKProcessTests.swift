@@ -13,35 +13,8 @@ struct PythonSDKProcessTests {
     /// with other ports when a probed port was taken before the server bound it.
     private func withStandaloneServer(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
         // The server and its peers count as one Python peer slot: the suite's start stays light.
-        try await TestSlots.pythonPeers.withSlot { try await self.withStandaloneServerInSlot(body) }
-    }
-
-    private func withStandaloneServerInSlot(_ body: (Int, NacosHTTPClient) async throws -> Void) async throws {
-        try await withEventLoopGroup { group in
-            var lastError: (any Error)?
-            for _ in 0..<3 {
-                guard let port = LoopbackPortProbe.clusterBases(count: 1)?.first else { continue }
-                let arguments = ["--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s"]
-                let server = try ServerProcess.launch(arguments)
-                do {
-                    _ = try await server.waitForStart()
-                } catch {
-                    lastError = error
-                    await server.forceStop()
-                    continue
-                }
-                let http = NacosHTTPClient(transport: NacosTCPTransport(group: group, logger: .disabled()), address: .loopbackIPv4(port: port))
-                do {
-                    try await ServerProcessTests.waitForReadiness(http)
-                    try await body(port, http)
-                    await server.forceStop()
-                    return
-                } catch {
-                    await server.forceStop()
-                    throw ServerProcessFailure(what: "\(error)", standardError: server.standardError)
-                }
-            }
-            throw lastError ?? ServerProcessFailure(what: "no free loopback port set for a server", standardError: "")
+        try await TestSlots.pythonPeers.withSlot {
+            try await withEventLoopGroup { group in try await withStandaloneServerProcess(group: group, body) }
         }
     }
 

@@ -69,7 +69,9 @@ struct AuthRoutes: Sendable {
 
         router.add(.get, "\(prefix)/users", OpenAPIResponses.v1 { request in
             let parameters = OpenAPIParameters(request)
-            let users = Self.search(auth.directory.users.map(\.username), for: parameters.optional("username"), parameters)
+            let blur = parameters.optional("search") == "blur"
+            let username = parameters.optional("username")
+            let users = auth.directory.users.map(\.username).filter { Self.matches($0, username, blur: blur) }
             return try Self.page(users, parameters) { name, json in
                 json.object { $0.field("username", name) }
             }
@@ -98,12 +100,7 @@ struct AuthRoutes: Sendable {
         })
         router.add(.get, "\(prefix)/users/search", OpenAPIResponses.v1 { request in
             let fragment = try OpenAPIParameters(request).required("username")
-            let names = auth.directory.users.map(\.username).filter { $0.contains(fragment) }
-            return OpenAPIResponses.json { writer in
-                writer.array { list in
-                    for name in names.prefix(Self.maxPageSize) { list.string(name) }
-                }
-            }
+            return Self.names(auth.directory.users.map(\.username).filter { $0.contains(fragment) })
         })
 
         router.add(.get, "\(prefix)/roles", OpenAPIResponses.v1 { request in
@@ -134,12 +131,7 @@ struct AuthRoutes: Sendable {
         })
         router.add(.get, "\(prefix)/roles/search", OpenAPIResponses.v1 { request in
             let fragment = try OpenAPIParameters(request).required("role")
-            let roles = Set(auth.directory.roleBindings.map(\.role)).filter { $0.contains(fragment) }.sorted()
-            return OpenAPIResponses.json { writer in
-                writer.array { list in
-                    for role in roles.prefix(Self.maxPageSize) { list.string(role) }
-                }
-            }
+            return Self.names(Set(auth.directory.roleBindings.map(\.role)).filter { $0.contains(fragment) }.sorted())
         })
 
         router.add(.get, "\(prefix)/permissions", OpenAPIResponses.v1 { request in
@@ -201,12 +193,16 @@ struct AuthRoutes: Sendable {
         }
     }
 
-    /// The names matching `fragment` (`search=blur`: containing it; otherwise equal), all when absent.
-    private static func search(_ names: [String], for fragment: String?, _ parameters: OpenAPIParameters) -> [String] {
-        let blur = parameters.optional("search") == "blur"
-        return names.filter { Self.matches($0, fragment, blur: blur) }
+    /// The answer of a `…/search` route: the first `maxPageSize` of `names` as a JSON array.
+    private static func names(_ names: [String]) -> HTTPResponse {
+        OpenAPIResponses.json { writer in
+            writer.array { list in
+                for name in names.prefix(Self.maxPageSize) { list.string(name) }
+            }
+        }
     }
 
+    /// Whether `value` matches `fragment` (`blur`: contains it; otherwise equals it); anything matches `nil`.
     private static func matches(_ value: String, _ fragment: String?, blur: Bool) -> Bool {
         guard let fragment else { return true }
         return blur ? value.contains(fragment) : value == fragment
