@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Upcoming language features turned on for every Swift target (as swift-log and grpc-swift-2 do).
@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "NacosHTTP2", targets: ["NacosHTTP2"]),
         .library(name: "NacosGRPC", targets: ["NacosGRPC"]),
         .library(name: "NacosDistro", targets: ["NacosDistro"]),
+        .library(name: "NacosConsole", targets: ["NacosConsole"]),
         .library(name: "NacosServer", targets: ["NacosServer"]),
         .executable(name: "nacos-server", targets: ["nacos-server"]),
         .executable(name: "nacos-bench", targets: ["nacos-bench"]),
@@ -90,12 +91,23 @@ let package = Package(
             dependencies: ["NacosTransport", "NacosRemote", "NacosNamingAPI", "NacosNaming", "NacosStore", "NacosAuth"],
             path: "Plugins/HTTP"
         ),
+        // The web console: HTML, CSS and JavaScript modules under Plugins/Console/Assets, embedded at build time
+        // by the EmbedConsoleAssets plugin and served at /nacos/ with ETags, gzip and a strict CSP.
+        .target(
+            name: "NacosConsole",
+            dependencies: ["NacosHTTP", "NacosTransport"],
+            path: "Plugins/Console",
+            exclude: ["Assets"],
+            plugins: ["EmbedConsoleAssets"]
+        ),
+        .executableTarget(name: "console-asset-embedder", path: "BuildTools/ConsoleAssetEmbedder"),
+        .plugin(name: "EmbedConsoleAssets", capability: .buildTool(), dependencies: ["console-asset-embedder"], path: "BuildTools/EmbedConsoleAssets"),
         // A whole node as a library: configuration, wiring of transports, registry and HTTP, shutdown.
         .target(
             name: "NacosServer",
             dependencies: [
                 "NacosTransport", "NacosTLS", "NacosRemote", "NacosHTTP2", "NacosGRPC", "NacosNamingAPI", "NacosNaming",
-                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite", "NacosPostgres", "NacosAuth",
+                "NacosDistro", "NacosHTTP", "NacosStore", "NacosSQLite", "NacosPostgres", "NacosAuth", "NacosConsole",
             ],
             path: "Sources/Server"
         ),
@@ -187,6 +199,11 @@ let package = Package(
             path: "Tests/DistroTests"
         ),
         .testTarget(
+            name: "NacosConsoleTests",
+            dependencies: ["NacosConsole", "NacosHTTP", "NacosTransport"],
+            path: "Tests/ConsoleTests"
+        ),
+        .testTarget(
             name: "NacosServerTests",
             dependencies: [
                 "NacosServer", "NacosAuth", "NacosHTTP", "NacosClient", "NacosDistro", "NacosGRPC", "NacosNaming", "NacosNamingAPI", "NacosRemote",
@@ -198,7 +215,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.type != .plugin {
     guard target.name != "CLinuxSys" else { continue }
     target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
 }

@@ -1,4 +1,5 @@
 public import NacosAuth
+import NacosConsole
 public import NacosHTTP
 public import NacosNaming
 public import NacosRemote
@@ -351,10 +352,11 @@ private struct Components: Sendable {
         http.idleTimeout = configuration.http.idleTimeout
         http.maxConnections = configuration.http.maxConnections
         http.maxPipelinedRequests = configuration.http.maxPipelinedRequests
+        let apiResponder = openAPI.makeResponder(logger: logger)
         let httpServer = NacosHTTPServer(
             transport: httpTransport,
             configuration: http,
-            responder: openAPI.makeResponder(logger: logger),
+            responder: configuration.http.consoleEnabled ? ConsoleResponder(next: apiResponder) : apiResponder,
             logger: logger
         )
         return Components(

@@ -32,5 +32,10 @@ extension NacosServerConfigurationKey {
             "The most requests one connection may send ahead of their responses.",
             \.http.maxPipelinedRequests
         ),
+        Self.bool(
+            "nacos.console.ui.enabled", .http, nacos: true,
+            "Whether the HTTP port serves the web console at /nacos/ (it uses only the public HTTP API).",
+            \.http.consoleEnabled
+        ),
     ]
 }

@@ -12,6 +12,8 @@ public struct NacosServerHTTPLimits: Sendable, Equatable {
     public var maxConnections: Int = 10_000
     /// The most requests one connection may send ahead of their responses (16).
     public var maxPipelinedRequests: Int = 16
+    /// Whether the port serves the web console at `/nacos/` (on, as Nacos's `nacos.console.ui.enabled`).
+    public var consoleEnabled = true
 
     /// Creates the default limits.
     public init() {}
