@@ -116,6 +116,7 @@ public final class NacosServerNode: Sendable {
             components.clusterRpcServer.markStarted()
             components.connections.start()
             components.registry.start()
+            components.metricsHistory.start()
             components.cluster?.start()
             node.ready.store(true, ordering: .relaxed)
             readiness.node = node
@@ -159,6 +160,8 @@ private struct Components: Sendable {
     let clusterRpcServer: NacosRpcServer
     let httpServer: NacosHTTPServer
     let openAPI: NacosOpenAPI
+    /// The samples of the node's counters the console's overview draws (`/nacos/v1/console/metrics/history`).
+    let metricsHistory: MetricsHistory
     let udpPush: UdpPushExecutor?
     let cluster: NacosCluster?
     /// The node's store, shared by the registry and the auth directory.
@@ -344,6 +347,8 @@ private struct Components: Sendable {
             ClusterOpenAPIHooks.install(cluster, into: &context, httpTransport: httpTransport)
         }
         context.auth = auth
+        let metricsHistory = MetricsHistory(registry: registry, connections: connections)
+        context.metricsHistory = metricsHistory
         let openAPI = NacosOpenAPI(context: context)
         var http = HTTPServerConfiguration()
         http.maxHeaderBytes = configuration.http.maxHeaderBytes
@@ -366,6 +371,7 @@ private struct Components: Sendable {
             clusterRpcServer: clusterRpcServer,
             httpServer: httpServer,
             openAPI: openAPI,
+            metricsHistory: metricsHistory,
             udpPush: udpPush,
             cluster: cluster,
             partitions: partitions,
@@ -443,6 +449,7 @@ private struct Components: Sendable {
             group.addTask { await self.clientRpcServer.shutdown(gracePeriod: gracePeriod) }
             group.addTask { await self.clusterRpcServer.shutdown(gracePeriod: gracePeriod) }
         }
+        self.metricsHistory.stop()
         await self.openAPI.shutdown()
         self.cluster?.shutdown()
         self.registry.shutdown()

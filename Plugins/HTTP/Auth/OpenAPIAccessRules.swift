@@ -64,6 +64,10 @@ public enum OpenAPIAccessRules {
         add([.put], "/nacos/v1/ns/health", .service(.write))
         add([.put], "/nacos/v1/ns/cluster", .service(.write))
         add([.get], "/nacos/v1/ns/service/subscribers", .service(.read))
+        // The console's catalog: the service list answers only the services the caller may read.
+        add([.get], "/nacos/v1/ns/catalog/services", .authenticated)
+        add([.get], "/nacos/v1/ns/catalog/instances", .service(.read))
+        add([.get], "/nacos/v1/console/metrics/history", .authenticated)
         for prefix in ["/nacos/v1/ns/operator", "/nacos/v1/ns/ops"] {
             add([.get], "\(prefix)/metrics", .admin)
             add([.get, .put], "\(prefix)/switches", .admin)

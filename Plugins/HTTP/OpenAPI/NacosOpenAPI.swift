@@ -1,8 +1,8 @@
 import NacosAuth
 public import NacosTransport
-/// The HTTP face of a node: the v1 and v2 naming Open API, the v2 client views, the connection loader,
-/// the cluster endpoints, the liveness and readiness probes and Prometheus metrics, installed on one
-/// router. In a cluster (`context.forwarding` set) instance writes for which another member is
+/// The HTTP face of a node: the v1 and v2 naming Open API, the console's catalog and metrics history,
+/// the v2 client views, the connection loader, the cluster endpoints, the liveness and readiness probes
+/// and Prometheus metrics, installed on one router. In a cluster (`context.forwarding` set) instance writes for which another member is
 /// responsible are forwarded to it, as Nacos's `DistroFilter` does.
 ///
 /// ```swift
@@ -27,6 +27,8 @@ public struct NacosOpenAPI: Sendable {
         V1NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
         V2NamingRoutes(actions: actions, distro: self.distro).install(into: &router)
         NamespaceRoutes(registry: self.context.registry).install(into: &router)
+        CatalogRoutes(context: self.context).install(into: &router)
+        MetricsHistoryRoutes(context: self.context).install(into: &router)
         ClusterRoutes(context: self.context).install(into: &router)
         V2ClientRoutes(context: self.context).install(into: &router)
         LoaderRoutes(context: self.context).install(into: &router)

@@ -35,6 +35,9 @@ public struct OpenAPIContext: Sendable {
     /// Users, roles, permissions and tokens: the auth API is served and, when auth is on, every route is
     /// checked; `nil` serves neither.
     public var auth: AuthManager?
+    /// The sampled history of the node's activity served at `/nacos/v1/console/metrics/history`; `nil`
+    /// (the default) answers that route 503. The wiring creates, starts and stops it.
+    public var metricsHistory: MetricsHistory?
 
     /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing, and the cluster
     /// facts to those of a standalone node (set `clusterNodes`, `responsibleServer` and `forwarding` for a
@@ -58,6 +61,7 @@ public struct OpenAPIContext: Sendable {
         self.responsibleServer = { _ in selfAddress }
         self.forwarding = nil
         self.auth = nil
+        self.metricsHistory = nil
         self.memberLoads = {
             let host = NacosHostLoad.current()
             return [

@@ -1,6 +1,7 @@
 public import NacosNamingAPI
 public import NacosRemote
 import NacosStore
+import Synchronization
 
 /// Every change a client makes to the registry (Nacos's `EphemeralClientOperationServiceImpl` and
 /// `PersistentClientOperationServiceImpl`): it updates the client, the indexes and the storage in one
@@ -14,6 +15,7 @@ public final class ClientOperationService: Sendable {
     private let clock: any NacosClock
     private let writer: NamingStoreWriter
     private let namespaces: NamespaceGate
+    private let registrations = Atomic<UInt64>(0)
 
     /// Creates the service over the registry's parts; persistent instances are written through `writer`
     /// and writes into a namespace pass `namespaces` first.
@@ -37,6 +39,12 @@ public final class ClientOperationService: Sendable {
         self.namespaces = namespaces
     }
 
+    /// How many instance registrations succeeded on this node since it started: RPC `InstanceRequest`
+    /// registrations, `BatchInstanceRequest` batches (one each), persistent registrations (RPC and HTTP) and
+    /// HTTP ip:port registrations (including beats that register an unknown instance); Distro replication
+    /// and deregistrations are not counted.
+    public var registrationCount: UInt64 { self.registrations.load(ordering: .relaxed) }
+
     // MARK: - Publishing
 
     /// Publishes `instance` as connection `clientId`'s only instance of `service`, replacing what it
@@ -50,6 +58,7 @@ public final class ClientOperationService: Sendable {
         let client = try self.existingClient(clientId)
         let info = InstancePublishInfo(instance: Self.withInstanceId(instance, service: singleton), now: now)
         try self.publish(.single(info), client: client, service: singleton, now: now)
+        self.countRegistration()
     }
 
     /// Publishes `instances` as connection `clientId`'s batch for `service`, replacing what it published
@@ -61,6 +70,7 @@ public final class ClientOperationService: Sendable {
         let client = try self.existingClient(clientId)
         let infos = instances.map { InstancePublishInfo(instance: Self.withInstanceId($0, service: singleton), now: now) }
         try self.publish(.batch(BatchInstancePublishInfo(instances: infos)), client: client, service: singleton, now: now)
+        self.countRegistration()
     }
 
     /// Removes `instances` (matched by ip, port and cluster) from connection `clientId`'s batch for
@@ -105,6 +115,7 @@ public final class ClientOperationService: Sendable {
             info.healthy = current.healthy
         }
         try await self.writer.commit([NamingStoreCodec.put(service, instance: info)])
+        self.countRegistration()
     }
 
     /// Deregisters the persistent instance at `instance`'s address: the removal is committed to the store
@@ -161,6 +172,7 @@ public final class ClientOperationService: Sendable {
         let info = InstancePublishInfo(instance: Self.withInstanceId(instance, service: singleton), now: now)
         try self.publish(.single(info), client: client, service: singleton, now: now)
         client.refreshRevision()
+        self.countRegistration()
     }
 
     /// Deregisters the ephemeral ip:port instance at `instance`'s address.
@@ -357,6 +369,10 @@ public final class ClientOperationService: Sendable {
     }
 
     // MARK: - Steps
+
+    private func countRegistration() {
+        self.registrations.add(1, ordering: .relaxed)
+    }
 
     private func publish(_ publication: PublishedInstances, client: any Client, service: Service, now: Int64) throws(NacosException) {
         client.storage.publish(publication, for: service, now: now, bumpRevision: client is ConnectionBasedClient)

@@ -101,14 +101,13 @@ public final class ServiceStorage: Sendable {
                 && (!enabledOnly || instance.enabled)
                 && (!healthyOnly || instance.healthy)
         }
-        var reachedThreshold = false
-        if let metadata = self.services.metadata(of: service), !selected.isEmpty {
-            let threshold = max(0, metadata.protectThreshold)
-            let healthyCount = selected.count { $0.healthy }
-            if Double(healthyCount) / Double(selected.count) <= threshold {
-                reachedThreshold = true
-                for index in selected.indices { selected[index].healthy = true }
-            }
+        let reachedThreshold = Self.reachesProtectThreshold(
+            healthy: selected.count { $0.healthy },
+            of: selected.count,
+            metadata: self.services.metadata(of: service)
+        )
+        if reachedThreshold {
+            for index in selected.indices { selected[index].healthy = true }
         }
         return ServiceInfo(
             name: service.name,
@@ -119,6 +118,25 @@ public final class ServiceStorage: Sendable {
             lastRefTime: self.nextRefTime(for: service, now: now),
             reachProtectionThreshold: reachedThreshold
         )
+    }
+
+    /// Whether the protect threshold of `service` trips for the list its subscribers get without a cluster
+    /// filter (its enabled instances): the test `serviceInfo` applies, so it says whether they are all
+    /// being served as healthy.
+    public func reachesProtectThreshold(_ service: Service) -> Bool {
+        let enabled = self.instances(of: service).filter(\.enabled)
+        return Self.reachesProtectThreshold(
+            healthy: enabled.count { $0.healthy },
+            of: enabled.count,
+            metadata: self.services.metadata(of: service)
+        )
+    }
+
+    /// Nacos's protection test (`ServiceUtil.selectInstancesWithHealthyProtection`): a service with
+    /// metadata and instances trips when `healthy / total <= max(0, protectThreshold)`.
+    private static func reachesProtectThreshold(healthy: Int, of total: Int, metadata: ServiceMetadata?) -> Bool {
+        guard let metadata, total > 0 else { return false }
+        return Double(healthy) / Double(total) <= max(0, metadata.protectThreshold)
     }
 
     /// A `lastRefTime` for `service`: `now`, or one past the previous when that is not earlier.
