@@ -349,6 +349,7 @@ private struct Components: Sendable {
         context.auth = auth
         let metricsHistory = MetricsHistory(registry: registry, connections: connections)
         context.metricsHistory = metricsHistory
+        context.serverVersion = NacosServerConfigurationLoader.version
         let openAPI = NacosOpenAPI(context: context)
         var http = HTTPServerConfiguration()
         http.maxHeaderBytes = configuration.http.maxHeaderBytes

@@ -238,4 +238,13 @@ import Testing
         #expect(other.status.code == 403 && other.bodyText == "authorization failed!")
         #expect(await fixture.call(.get, Self.instances, query: instances, headers: [("Authorization", "Bearer \(fixture.nobodyToken)")]).status.code == 403)
     }
+
+    @Test func withAuthOnTheServerStateIsOpenAndSaysSo() async throws {
+        let fixture = try await AuthOpenAPIFixture.make()
+        // The console asks before anyone signed in: no token needed.
+        let state = await fixture.call(.get, "/nacos/v1/console/server/state", query: "")
+        #expect(state.status.code == 200, "\(state.bodyText)")
+        #expect(OpenAPIReply(state).json["auth_enabled"].string == "true")
+        #expect(OpenAPIReply(state).json["login_page_enabled"].string == "true")
+    }
 }

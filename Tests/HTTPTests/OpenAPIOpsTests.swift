@@ -3,6 +3,7 @@ import NacosNaming
 import NacosRemote
 import NacosTestKit
 import NacosTransport
+import Synchronization
 import Testing
 
 /// The node endpoints: the connection loader (`/nacos/v2/core/loader/*`, reference §5.1), the liveness
@@ -72,6 +73,46 @@ import Testing
             // Every loader endpoint is a GET, even those that act.
             let post = try await harness.call(.post, Paths.loader + "/reloadCurrent", [("count", "1")])
             #expect(post.status == 405)
+        }
+    }
+
+    @Test func aReloadForAnotherMemberIsRelayedToIt() async throws {
+        let relayed = Mutex<[String]>([])
+        let accepts = Mutex(true)
+        try await OpenAPIHarness.run(context: { context in
+            context.requestReload = { from, count, to in
+                relayed.withLock { $0.append("\(from) \(count) \(to)") }
+                return accepts.withLock { $0 }
+            }
+        }) { harness in
+            let other = try await harness.get(Paths.loader + "/reloadCurrent", [("count", "3"), ("serverAddress", "10.0.0.9:8848")])
+            #expect(other.status == 200 && other.text == "success", "\(other)")
+            let redirected = try await harness.get(
+                Paths.loader + "/reloadCurrent",
+                [("count", "0"), ("serverAddress", "10.0.0.9:8848"), ("redirectAddress", "10.0.0.2:8848")]
+            )
+            #expect(redirected.text == "success")
+            accepts.withLock { $0 = false }
+            let refused = try await harness.get(Paths.loader + "/reloadCurrent", [("count", "3"), ("serverAddress", "10.0.0.9:8848")])
+            #expect(refused.status == 200 && refused.text == "Fail", "\(refused)")
+            // This node's own address is applied here, not relayed.
+            let here = try await harness.get(Paths.loader + "/reloadCurrent", [("count", "3"), ("serverAddress", "127.0.0.1:8848")])
+            #expect(here.text == "success")
+            #expect(relayed.withLock { $0 } == ["10.0.0.9:8848 3 ", "10.0.0.9:8848 0 10.0.0.2:8848", "10.0.0.9:8848 3 "])
+        }
+    }
+
+    @Test func serverStateTellsTheConsoleTheVersionModeAndAuth() async throws {
+        try await OpenAPIHarness.run(context: { $0.serverVersion = "9.8.7" }) { harness in
+            let state = try await harness.get("/nacos/v1/console/server/state")
+            #expect(state.status == 200)
+            #expect(state.json["version"].string == "9.8.7")
+            #expect(state.json["standalone_mode"].string == "standalone")
+            #expect(state.json["function_mode"].string == "naming")
+            #expect(state.json["auth_enabled"].string == "false", "\(state)")
+            #expect(state.json["login_page_enabled"].string == "false")
+            let nodes = try await harness.get("/nacos/v1/core/cluster/nodes")
+            #expect(nodes.json["data"][0]["extendInfo"]["version"].string == "9.8.7", "\(nodes)")
         }
     }
 

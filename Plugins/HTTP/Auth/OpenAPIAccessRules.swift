@@ -89,7 +89,7 @@ public enum OpenAPIAccessRules {
         }
         for path in [
             "/nacos/v1/console/health/liveness", "/nacos/v1/console/health/readiness", "/nacos/v2/console/health/liveness",
-            "/nacos/v2/console/health/readiness", "/nacos/actuator/prometheus", "/metrics",
+            "/nacos/v2/console/health/readiness", "/nacos/actuator/prometheus", "/metrics", "/nacos/v1/console/server/state",
         ] {
             add([.get], path, .open)
         }

@@ -66,12 +66,17 @@ struct ClusterRoutes: Sendable {
 
     /// Every member, sorted by address as Nacos sorts them.
     private static func members(_ context: OpenAPIContext) -> [ClusterNodeView] {
-        context.clusterNodes().sorted { $0.address < $1.address }
+        context.clusterNodes().map { node in
+            guard node.address == context.selfAddress, node.extendInfo["version"] == nil else { return node }
+            var known = node
+            known.extendInfo["version"] = context.serverVersion
+            return known
+        }.sorted { $0.address < $1.address }
     }
 
     /// This node's entry among the members (UP when the list lacks it).
     private static func selfNode(_ context: OpenAPIContext) -> ClusterNodeView {
-        context.clusterNodes().first { $0.address == context.selfAddress } ?? ClusterNodeView.parse(address: context.selfAddress)
+        Self.members(context).first { $0.address == context.selfAddress } ?? ClusterNodeView.parse(address: context.selfAddress)
     }
 
     /// Writes `nodes` as a JSON array of Nacos `Member` objects.

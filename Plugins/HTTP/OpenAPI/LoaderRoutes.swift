@@ -29,7 +29,12 @@ struct LoaderRoutes: Sendable {
         router.add(.get, "\(prefix)/reloadCurrent", OpenAPIResponses.v1 { request in
             let parameters = OpenAPIParameters(request)
             let count = try parameters.requiredInt("count", range: 0...Int.max)
-            connections.setLoadClient(count, redirectAddress: parameters.optional("redirectAddress"))
+            let redirect = parameters.optional("redirectAddress")
+            // Ours, for the console's per-node reload: `serverAddress` names the member to apply it to.
+            if let member = parameters.optional("serverAddress"), member != context.selfAddress {
+                return .text(await context.requestReload(member, count, redirect ?? "") ? "success" : "Fail")
+            }
+            connections.setLoadClient(count, redirectAddress: redirect)
             return .text("success")
         })
         router.add(.get, "\(prefix)/reloadClient", OpenAPIResponses.v1 { request in

@@ -33,6 +33,7 @@ public struct NacosOpenAPI: Sendable {
         V2ClientRoutes(context: self.context).install(into: &router)
         LoaderRoutes(context: self.context).install(into: &router)
         ProbeRoutes(context: self.context).install(into: &router)
+        ServerStateRoutes(context: self.context).install(into: &router)
         MetricsRoutes(context: self.context).install(into: &router)
         if let auth = self.context.auth {
             AuthRoutes(auth: auth).install(into: &router)

@@ -38,6 +38,8 @@ public struct OpenAPIContext: Sendable {
     /// The sampled history of the node's activity served at `/nacos/v1/console/metrics/history`; `nil`
     /// (the default) answers that route 503. The wiring creates, starts and stops it.
     public var metricsHistory: MetricsHistory?
+    /// The server's version, as `/nacos/v1/console/server/state` reports it.
+    public var serverVersion: String
 
     /// Creates a context; `isReady` defaults to always ready and `extraMetrics` to nothing, and the cluster
     /// facts to those of a standalone node (set `clusterNodes`, `responsibleServer` and `forwarding` for a
@@ -62,6 +64,7 @@ public struct OpenAPIContext: Sendable {
         self.forwarding = nil
         self.auth = nil
         self.metricsHistory = nil
+        self.serverVersion = "unknown"
         self.memberLoads = {
             let host = NacosHostLoad.current()
             return [

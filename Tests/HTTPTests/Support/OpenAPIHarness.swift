@@ -75,6 +75,7 @@ final class OpenAPIHarness: Sendable {
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
         udp: Bool = false,
         rpc: Bool = false,
+        context configure: (inout OpenAPIContext) -> Void = { _ in },
         _ body: (OpenAPIHarness) async throws -> Void
     ) async throws {
         try await withEventLoopGroup { group in
@@ -122,7 +123,7 @@ final class OpenAPIHarness: Sendable {
             }
             registry.start()
             let readiness = ReadinessSwitch()
-            let context = OpenAPIContext(
+            var context = OpenAPIContext(
                 registry: registry,
                 connections: manager,
                 rpcServer: rpcServer,
@@ -139,6 +140,7 @@ final class OpenAPIHarness: Sendable {
                     }
                 }
             )
+            configure(&context)
             let server = NacosHTTPServer(
                 transport: transport,
                 configuration: http,
