@@ -52,7 +52,7 @@ export async function call(method, path, parameters = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { json = undefined; }
   if (!response.ok) {
     const said = (json && typeof json === "object" && (json.message || json.data)) || text || response.statusText;
-    if (response.status === 403 || response.status === 401) {
+    if ((response.status === 403 || response.status === 401) && headers.Authorization) {
       if (signInAgain.some((refusal) => String(said).includes(refusal))) {
         session.clear();
         window.dispatchEvent(new CustomEvent("nacos:sign-in"));
