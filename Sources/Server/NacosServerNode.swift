@@ -182,7 +182,13 @@ private struct Components: Sendable {
             configuration.udpPush.enabled
             ? try await UdpPushExecutor(on: group.next(), ackTimeout: configuration.udpPush.ackTimeout, logger: logger)
             : nil
-        let selfMember = ClusterMember(ip: configuration.advertisedIP ?? Self.fallbackIP(configuration.bindHost), port: ports.http)
+        // Its version travels with its member reports, so every member's console shows it (Nacos's
+        // `extendInfo.version`).
+        let selfMember = ClusterMember(
+            ip: configuration.advertisedIP ?? Self.fallbackIP(configuration.bindHost),
+            port: ports.http,
+            extendInfo: ["version": NacosServerConfigurationLoader.version]
+        )
         let members = try configuration.mode == .cluster ? ClusterMemberSource.members(of: configuration, logger: logger) : []
         let mapper = DistroMapper(
             selfAddress: selfMember.address,

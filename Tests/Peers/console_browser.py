@@ -196,10 +196,10 @@ async def bounded(awaitable, seconds: float = 15.0):
     return await asyncio.wait_for(awaitable, seconds)
 
 
-async def make_sdk(args, namespace: str = ""):
+async def make_sdk(args, namespace: str = "", server: str | None = None):
     workdir = tempfile.mkdtemp(prefix="nacos-console-sdk-")
     builder = (ClientConfigBuilder()
-               .server_address(args.server)
+               .server_address(server or args.server)
                .namespace_id(namespace)
                .log_dir(os.path.join(workdir, "logs"))
                .cache_dir(os.path.join(workdir, "cache"))
@@ -474,14 +474,35 @@ async def scenario_cluster(args, console: Console) -> None:
             found[entry.get_attribute("data-address")] = cells[0].text.strip() if cells else ""
         return found
 
+    def sdk_connections():
+        found = {}
+        for entry in console.css('[data-test="member-row"]'):
+            cells = entry.find_elements(By.CSS_SELECTOR, '[data-test="member-sdk-connections"]')
+            found[entry.get_attribute("data-address")] = cells[0].text.strip() if cells else ""
+        return found
+
+    # Applications on the first two members, so that the page has connections to show.
+    clients = [await make_sdk(args, server=member) for member in (members[0], members[0], members[1])]
+    want = {members[0]: "2", members[1]: "1"}
+
     def before():
         console.open("/cluster")
         console.loaded("cluster")
         console.wait("three UP members", lambda: all(states().get(m) == "UP" for m in members) and len(states()) == 3, seconds=30)
+        console.wait("the SDK connections of every member", lambda: all(sdk_connections().get(m) == n for m, n in want.items()), seconds=30)
         console.shoot("cluster")
-        return states()
+        return states(), sdk_connections()
 
-    check("cluster.three-up", True, states=await in_thread(before))
+    def rebalance():
+        console.fill('[data-test="rebalance-factor"]', "0.5")
+        console.click('[data-test="rebalance"]')
+        return console.wait("the rebalance answer", lambda: " ".join(e.text for e in console.css('[data-test="rebalance-result"]') if e.text.strip()))
+
+    seen_states, seen_connections = await in_thread(before)
+    answer = await in_thread(rebalance)
+    check("cluster.rebalance-answered", "sent" in answer and console.error_text() == "", answer=answer, banner=console.error_text())
+    check("cluster.three-up", True, states=seen_states)
+    check("cluster.sdk-connections-per-member", True, connections=seen_connections)
     os.kill(args.kill_pid, signal.SIGKILL)
 
     def after():
@@ -492,6 +513,8 @@ async def scenario_cluster(args, console: Console) -> None:
     seen = await in_thread(after)
     check("cluster.killed-member-down", seen.get(args.kill_member) == "DOWN"
           and all(seen.get(m) == "UP" for m in members if m != args.kill_member), states=seen)
+    for naming in clients:
+        await close_sdk(naming)
 
 
 async def scenario_big(args, console: Console) -> None:

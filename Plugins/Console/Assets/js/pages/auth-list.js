@@ -53,7 +53,7 @@ export function authList(root, app, spec) {
         } } }, "Delete");
         return h("tr", { "data-test": `${spec.test}-row`, "data-key": spec.describe(item) },
           spec.cells(item).map((cell) => h("td", {}, cell)),
-          h("td", { class: "inline" }, spec.actions ? spec.actions(item, app) : null, remove));
+          h("td", { class: "cell-actions" }, spec.actions ? spec.actions(item, app) : null, remove));
       }) : emptyRow(spec.columns.length + 1, "None yet."));
     },
   };

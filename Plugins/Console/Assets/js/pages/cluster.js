@@ -40,7 +40,7 @@ export function create(root, params, app) {
         const answer = await app.run(button, () => get("/nacos/v2/core/loader/reloadCurrent", { count: count.value, serverAddress: address }));
         if (answer !== undefined && String(answer).trim() !== "success") app.report(new Error(`${address} did not accept the reload: ${answer}`));
       } } }, "Reload");
-      reloadInputs.set(address, h("td", { class: "inline" }, count, button));
+      reloadInputs.set(address, h("td", { class: "cell-actions" }, count, button));
     }
     return reloadInputs.get(address);
   }
@@ -52,7 +52,7 @@ export function create(root, params, app) {
         h("td", {}, node.address),
         h("td", {}, h("span", { class: `badge ${node.state === "UP" ? "good" : node.state === "DOWN" ? "bad" : "warn"}`, "data-test": "member-state" }, node.state)),
         h("td", {}, node.extendInfo?.version ?? "—"),
-        h("td", { class: "number" }, metric ? String(metric.sdkConCount) : "—"),
+        h("td", { class: "number", "data-test": "member-sdk-connections" }, metric ? String(metric.sdkConCount) : "—"),
         h("td", { class: "number" }, metric ? String(metric.conCount) : "—"),
         h("td", { class: "number" }, metric ? Number(metric.load).toFixed(2) : "—"),
         reloadCell(node.address));

@@ -69,7 +69,7 @@ export function create(root, params, app) {
           h("td", {}, h("a", { href: app.link("services", { namespace: n.namespace }) }, n.namespace)),
           h("td", {}, n.namespaceShowName), h("td", {}, n.namespaceDesc || "—"),
           h("td", { class: "number" }, String(n.serviceCount ?? 0)), h("td", { class: "number" }, String(n.quota ?? "—")),
-          h("td", { class: "inline" }, builtIn ? h("span", { class: "muted" }, "built in") : [edit, remove]));
+          h("td", { class: "cell-actions" }, builtIn ? h("span", { class: "muted" }, "built in") : [edit, remove]));
       }) : emptyRow(6, "No namespaces."));
     },
   };

@@ -83,7 +83,7 @@ export function create(root, params, app) {
     const ephemeral = h("td");
     const row = h("tr", { "data-test": "instance-row", "data-address": address },
       h("td", {}, address), cluster, h("td", {}, health),
-      h("td", { class: "inline" }, weight, save), h("td", { class: "inline" }, enabled, toggle), ephemeral,
+      h("td", { class: "cell-actions" }, weight, save), h("td", { class: "cell-actions" }, enabled, toggle), ephemeral,
       h("td", {}, metadataText, edit, editorBox));
 
     function show(next) {
