@@ -310,9 +310,12 @@ async def scenario_edit(args, console: Console) -> None:
         instance = console.wait("the instance row", lambda: row(console, "instance-row", "data-address", address))
         console.fill('[data-test="instance-weight"]', "3.5", within=instance)
         console.click('[data-test="instance-save"]', within=instance)
+        console.wait("the consumer among the subscribers", lambda: console.css('[data-test="subscriber-row"]'))
         console.shoot("service-edit")
+        return [e.text for e in console.css('[data-test="subscriber-row"]')]
 
-    await in_thread(set_weight)
+    subscribers = await in_thread(set_weight)
+    check("edit.subscriber-listed", len(subscribers) >= 1, subscribers=subscribers)
     check("edit.weight-pushed", await wait_async(lambda: any(p.get(address, (0, 0))[0] == 3.5 for p in pushes), 20), pushes=pushes[-2:])
 
     def offline():
@@ -354,6 +357,7 @@ async def scenario_xss(args, console: Console) -> None:
         check("xss.metadata-rendered-as-text", payload in text, text=text)
         images = console.css('[data-test="page-service"] img')
         check("xss.no-image-element", not images, count=len(images))
+        console.shoot("service-xss")
         try:
             alert = console.driver.switch_to.alert
             check("xss.no-alert", False, alert=alert.text)
@@ -384,6 +388,19 @@ async def scenario_namespaces(args, console: Console, api: Api) -> None:
     listed = api.call("GET", "/nacos/v1/console/namespaces")
     ids = [n.get("namespace") for n in listed.get("data", [])] if isinstance(listed, dict) else []
     check("namespaces.created", namespace in ids, ids=ids)
+
+    def edit():
+        entry = console.wait("the namespace row", lambda: row(console, "namespace-row", "data-namespace", namespace))
+        console.click('[data-test="namespace-edit"]', within=entry)
+        console.fill('[data-test="namespace-name"]', "Renamed in the browser")
+        console.click('[data-test="namespace-save"]')
+        console.wait("the new name in the list", lambda: "Renamed in the browser" in
+                     (row(console, "namespace-row", "data-namespace", namespace) or console.driver.find_element(By.TAG_NAME, "body")).text)
+
+    await in_thread(edit)
+    listed = api.call("GET", "/nacos/v1/console/namespaces")
+    names = {n.get("namespace"): n.get("namespaceShowName") for n in listed.get("data", [])} if isinstance(listed, dict) else {}
+    check("namespaces.renamed", names.get(namespace) == "Renamed in the browser", names=names)
 
     def delete():
         entry = console.wait("the namespace row", lambda: row(console, "namespace-row", "data-namespace", namespace))
