@@ -133,4 +133,70 @@ struct AuthSDKProcessTests {
             }
         }
     }
+
+    /// The node's arguments for auth on with token key `secret`, on `port`, keeping its state in `home`.
+    private static func authArguments(port: Int, home: String, secret: String) -> [String] {
+        [
+            "--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s",
+            "--nacos.home=\(home)", "--nacos.core.auth.enabled=true",
+            "--nacos.core.auth.plugin.nacos.token.secret.key=\(secret)",
+            "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
+            "--nacos.core.auth.plugin.nacos.password.iterations=10000",
+        ]
+    }
+
+    @Test func theSwiftSDKLogsInAgainWhenTheServerRefusesItsToken() async throws {
+        // A key rotation: the node restarts with another token key, so the token the SDK holds is refused
+        // ("token invalid!"); the SDK logs in again and its registration and queries go on.
+        let rotated = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA="
+        let home = "\(FileManager.default.temporaryDirectory.path)/nacos-auth-rotation-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let port = try #require(LoopbackPortProbe.clusterBases(count: 1)?.first, "no free loopback port set")
+        try await TestSlots.pythonPeers.withSlot {
+            try await withEventLoopGroup { group in
+                let transport = NacosTCPTransport(group: group, logger: .disabled())
+                var configuration = NamingClientConfiguration(serverAddresses: [.loopbackIPv4(port: port + 1000)])
+                configuration.username = "app"
+                configuration.password = "app-password"
+                let naming = try NamingService(configuration: configuration, transport: transport, logger: .disabled())
+                defer { naming.shutdown() }
+
+                try await withServerProcess(Self.authArguments(port: port, home: home, secret: Self.secret)) { first in
+                    _ = try await first.waitForStart()
+                    let http = NacosHTTPClient(transport: transport, address: .loopbackIPv4(port: port))
+                    try await ServerProcessTests.waitForReadiness(http)
+                    let admin = try await Self.login(http, "nacos", "admin-password")
+                    for (path, body) in [
+                        ("/nacos/v1/auth/users", "username=app&password=app-password"),
+                        ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
+                        ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
+                    ] {
+                        let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
+                        #expect(response.status == .ok, "\(path): \(response.bodyText)")
+                    }
+                    #expect(try await naming.startOrThrow())
+                    try await naming.registerInstance(serviceName: "rotation", ip: "127.0.0.1", port: 7301)
+                    await http.close()
+                    await first.forceStop()
+                }
+
+                try await withServerProcess(Self.authArguments(port: port, home: home, secret: rotated)) { second in
+                    _ = try await second.waitForStart()
+                    let http = NacosHTTPClient(transport: transport, address: .loopbackIPv4(port: port))
+                    try await ServerProcessTests.waitForReadiness(http)
+                    // The SDK reconnects and re-registers; the first try is refused and it logs in again.
+                    try await pollUntil(timeout: .seconds(30), interval: .milliseconds(100), "the SDK to query the restarted node") {
+                        try await naming.getAllInstances(serviceName: "rotation", subscribe: false).map(\.port) == [7301]
+                    }
+                    #expect(try await Self.counter(http, #"nacos_auth_login_total{result="success"}"#) >= 1)
+                    #expect(try await Self.counter(http, #"nacos_auth_refused_total{reason="token_invalid"}"#) >= 1)
+                    let admin = try await Self.login(http, "nacos", "admin-password")
+                    let listed = try await http.send(HTTPRequest(method: .get, target: "/nacos/v1/ns/instance/list?serviceName=rotation&accessToken=\(admin)"))
+                    #expect(listed.bodyText.contains("\"port\":7301"), "\(listed.bodyText)")
+                    await http.close()
+                }
+            }
+        }
+    }
 }

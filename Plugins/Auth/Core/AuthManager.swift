@@ -13,9 +13,32 @@ public final class AuthManager: Sendable {
     /// The settings.
     public let configuration: AuthConfiguration
 
-    private struct Grants {
+    /// What one user may do, as read from the directory at one generation.
+    struct Grants: Sendable {
+        /// Whether the user has `ROLE_ADMIN`.
         var globalAdmin: Bool
+        /// The permissions of the user's roles.
         var permissions: [AuthPermission]
+
+        /// Whether these grants allow `action` on `resource`: a global administrator may do everything,
+        /// others what one of the permissions allows.
+        func allow(_ action: AuthAction, _ resource: AuthResource) -> Bool {
+            if self.globalAdmin { return true }
+            guard !self.permissions.isEmpty else { return false }
+            let subject = Array(resource.description.utf8)
+            return self.permissions.contains { $0.action.allows(action) && $0.resource.matches(utf8: subject) }
+        }
+
+        /// Whether these grants meet `requirement` for an authenticated user (never for `.server`, which
+        /// only a server identity meets).
+        func allow(_ requirement: AuthRequirement) -> Bool {
+            switch requirement {
+            case .open, .authenticated: true
+            case .admin: self.globalAdmin
+            case .resource(let action, let resource): self.allow(action, resource)
+            case .server: false
+            }
+        }
     }
 
     private let signer: AuthTokenSigner
@@ -138,6 +161,14 @@ public final class AuthManager: Sendable {
         }
     }
 
+    /// Now by the manager's clock, in epoch seconds: the time token expiry is judged against.
+    var nowSeconds: Int64 { self.clock.nowMillis() / 1000 }
+
+    /// When `token` expires (epoch seconds) if it is among the tokens already verified, else `nil`.
+    func verifiedExpiry(of token: String) -> Int64? {
+        self.tokens.lookup(token)?.expiresAt
+    }
+
     // MARK: - Decisions
 
     /// Decides a request: `token` is its access token, `serverIdentity` the value of its server identity
@@ -177,11 +208,7 @@ public final class AuthManager: Sendable {
     /// Whether `username` may do `action` on `resource`: a global administrator may do everything, others
     /// what a permission of one of their roles allows.
     public func isAllowed(_ username: String, _ action: AuthAction, _ resource: AuthResource) -> Bool {
-        let grants = self.grants(of: username)
-        if grants.globalAdmin { return true }
-        guard !grants.permissions.isEmpty else { return false }
-        let subject = Array(resource.description.utf8)
-        return grants.permissions.contains { $0.action.allows(action) && $0.resource.matches(utf8: subject) }
+        self.grants(of: username).allow(action, resource)
     }
 
     /// Whether `username` is a global administrator.
@@ -200,7 +227,9 @@ public final class AuthManager: Sendable {
         return AuthCrypto.constantTimeEqual(Array(value.utf8), Array(self.configuration.serverIdentityValue.utf8))
     }
 
-    private func grants(of username: String) -> Grants {
+    /// What `username` may do, from the per-user cache when it is of the directory's current generation;
+    /// read at that generation or a later one.
+    func grants(of username: String) -> Grants {
         let generation = self.directory.generation
         if let cached = self.grantsCache.withLock({ cache -> Grants? in
             if cache.generation != generation {
