@@ -23,7 +23,7 @@ export function create(root, params, app) {
     const answer = await app.run(lookup, () => get("/nacos/v1/ns/operator/distro/client", { ip: ip.value.trim(), port: port.value.trim() }));
     if (answer !== undefined) replace(responsible, answer.responsibleServer ?? "—");
   } } }, field("IP", ip), field("Port", port), lookup, responsible);
-  const reloadInputs = new Map();
+  const rows = new Map();
 
   replace(root, h("h1", {}, "Cluster"), grid.element, chart,
     h("div", { class: "card" }, h("h2", {}, "Rebalance SDK connections"),
@@ -32,31 +32,43 @@ export function create(root, params, app) {
     h("div", { class: "card" }, h("h2", {}, "Responsible member of an instance"),
       h("p", { class: "muted" }, "The member that owns an ephemeral ip:port's heartbeats under Distro."), lookupForm));
 
-  function reloadCell(address) {
-    if (!reloadInputs.has(address)) {
-      const count = h("input", { type: "number", min: "0", class: "narrow", "data-test": "reload-count", "aria-label": `connections to keep on ${address}` });
-      const button = h("button", { type: "button", "data-test": "reload", on: { click: async () => {
-        if (count.value === "" || !(Number(count.value) >= 0)) { app.report(new Error("Reload to how many connections? Enter a number.")); return; }
-        const answer = await app.run(button, () => get("/nacos/v2/core/loader/reloadCurrent", { count: count.value, serverAddress: address }));
-        if (answer !== undefined && String(answer).trim() !== "success") app.report(new Error(`${address} did not accept the reload: ${answer}`));
-      } } }, "Reload");
-      reloadInputs.set(address, h("td", { class: "cell-actions" }, count, button));
+  /** The row of member `address`, kept across refreshes: its cells change in place, its reload input stays. */
+  function memberRow(address) {
+    const state = h("span", { "data-test": "member-state" });
+    const version = h("td");
+    const sdk = h("td", { class: "number", "data-test": "member-sdk-connections" });
+    const all = h("td", { class: "number" });
+    const load = h("td", { class: "number" });
+    const count = h("input", { type: "number", min: "0", class: "narrow", "data-test": "reload-count", "aria-label": `connections to keep on ${address}` });
+    const reload = h("button", { type: "button", "data-test": "reload", on: { click: async () => {
+      if (count.value === "" || !(Number(count.value) >= 0)) { app.report(new Error("Reload to how many connections? Enter a number.")); return; }
+      const answer = await app.run(reload, () => get("/nacos/v2/core/loader/reloadCurrent", { count: count.value, serverAddress: address }));
+      if (answer !== undefined && String(answer).trim() !== "success") app.report(new Error(`${address} did not accept the reload: ${answer}`));
+    } } }, "Reload");
+    const row = h("tr", { "data-test": "member-row", "data-address": address },
+      h("td", {}, address), h("td", {}, state), version, sdk, all, load, h("td", { class: "cell-actions" }, count, reload));
+    function show(node, metric) {
+      state.className = `badge ${node.state === "UP" ? "good" : node.state === "DOWN" ? "bad" : "warn"}`;
+      replace(state, node.state);
+      replace(version, node.extendInfo?.version ?? "—");
+      replace(sdk, metric ? String(metric.sdkConCount) : "—");
+      replace(all, metric ? String(metric.conCount) : "—");
+      replace(load, metric ? Number(metric.load).toFixed(2) : "—");
     }
-    return reloadInputs.get(address);
+    return { row, show };
   }
 
   function states(nodes, metrics) {
-    replace(grid.body, nodes.length ? nodes.map((node) => {
-      const metric = metrics.get(node.address);
-      return h("tr", { "data-test": "member-row", "data-address": node.address },
-        h("td", {}, node.address),
-        h("td", {}, h("span", { class: `badge ${node.state === "UP" ? "good" : node.state === "DOWN" ? "bad" : "warn"}`, "data-test": "member-state" }, node.state)),
-        h("td", {}, node.extendInfo?.version ?? "—"),
-        h("td", { class: "number", "data-test": "member-sdk-connections" }, metric ? String(metric.sdkConCount) : "—"),
-        h("td", { class: "number" }, metric ? String(metric.conCount) : "—"),
-        h("td", { class: "number" }, metric ? Number(metric.load).toFixed(2) : "—"),
-        reloadCell(node.address));
-    }) : emptyRow(7, "No members."));
+    const present = new Set(nodes.map((node) => node.address));
+    for (const address of [...rows.keys()]) if (!present.has(address)) rows.delete(address);
+    for (const node of nodes) {
+      if (!rows.has(node.address)) rows.set(node.address, memberRow(node.address));
+      rows.get(node.address).show(node, metrics.get(node.address));
+    }
+    const wanted = nodes.map((node) => rows.get(node.address).row);
+    const shown = [...grid.body.children];
+    if (!wanted.length) replace(grid.body, emptyRow(7, "No members."));
+    else if (wanted.length !== shown.length || wanted.some((row, index) => shown[index] !== row)) replace(grid.body, wanted);
   }
 
   let metrics = new Map();
