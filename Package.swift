@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Upcoming language features turned on for every Swift target (as swift-log and grpc-swift-2 do).
@@ -127,6 +128,13 @@ let package = Package(
             dependencies: ["NacosTransport", "NacosRemote", "NacosGRPC", "NacosNamingAPI", "NacosNaming", "NacosClient"],
             path: "Examples/NamingExample"
         ),
+        // Coverage-guided fuzzing (Fuzz/README.md): every fuzz target in one binary. Fuzz/run.sh builds it with
+        // libFuzzer and AddressSanitizer (-DNACOS_LIBFUZZER); an ordinary build replays corpus files.
+        .executableTarget(
+            name: "nacos-fuzz",
+            dependencies: ["NacosTransport", "NacosRemote", "NacosHTTP", "NacosHTTP2", "NacosGRPC", "NacosDistro", "NacosServer"],
+            path: "Fuzz/Sources"
+        ),
         // Helpers shared by the test targets: deadline waits, collectors, the cross-transport echo scenario, test
         // certificates, the Python peer runner.
         .target(name: "NacosTestKit", dependencies: ["CLinuxSys", "NacosTransport", "NacosTLS", "NacosHTTP2"], path: "Tests/TestKit"),
@@ -218,4 +226,17 @@ let package = Package(
 for target in package.targets where target.type != .system && target.type != .plugin {
     guard target.name != "CLinuxSys" else { continue }
     target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}
+
+// Fuzz/run.sh sets NACOS_FUZZ=1: every Swift target but the build tools (which run on the build machine) is
+// built for libFuzzer with AddressSanitizer, and nacos-fuzz links libFuzzer's driver.
+if ProcessInfo.processInfo.environment["NACOS_FUZZ"] == "1" {
+    let buildTools: Set<String> = ["console-asset-embedder"]
+    for target in package.targets where target.type != .system && target.type != .plugin && !buildTools.contains(target.name) {
+        guard target.name != "CLinuxSys" else { continue }
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("NACOS_LIBFUZZER")]
+        if target.name == "nacos-fuzz" {
+            target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        }
+    }
 }

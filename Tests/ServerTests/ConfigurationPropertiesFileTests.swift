@@ -46,6 +46,23 @@ import Testing
         #expect(entries.map(\.value) == ["C:\\", "1"])
     }
 
+    /// Found while writing the `config` fuzz target: each natural line rescanned every backslash the logical
+    /// line had gathered so far, so lines of three backslashes took quadratic time (64 KB took 13 s under
+    /// ASan). The time is not asserted here: the fuzz corpus keeps that input, and libFuzzer's 10 s timeout
+    /// in `Fuzz/run.sh` fails on it if it comes back.
+    @Test func aLongChainOfBackslashOnlyContinuationLinesIsOneValue() throws {
+        let lines = 40_000
+        let text = "a=" + String(repeating: "\\\\\\\n", count: lines) + "end"
+        // Each line keeps two of its three backslashes, which unescape to one.
+        #expect(try self.parse(text) == [NacosPropertiesFile.Entry(key: "a", value: String(repeating: "\\", count: lines) + "end", line: 1)])
+    }
+
+    /// `\u` takes exactly four hexadecimal digits, as Java's `Properties`: no sign.
+    @Test func aSignedUnicodeEscapeIsMalformed() throws {
+        #expect(throws: NacosServerConfigurationError.self) { try self.parse("a=\\u+123\n") }
+        #expect(try self.parse("a=\\u00e9\n").map(\.value) == ["é"])
+    }
+
     @Test func aCommentLineEndingInABackslashDoesNotSwallowTheNextLine() throws {
         let entries = try self.parse("# comment \\\nkey=1\n")
         #expect(entries == [NacosPropertiesFile.Entry(key: "key", value: "1", line: 2)])

@@ -57,8 +57,11 @@ public struct NacosPropertiesFile: Sendable {
                     isFirstNaturalLine = false
                 }
                 logical.append(contentsOf: content)
+                // Only this natural line's backslashes count (as in Java's `LineReader`): what earlier lines
+                // left ends in an even number, so it cannot change the parity, and rescanning it for every
+                // line would make a long chain of backslash-only lines quadratic.
                 var trailingBackslashes = 0
-                while trailingBackslashes < logical.count, logical[logical.count - 1 - trailingBackslashes] == "\\" {
+                while trailingBackslashes < content.count, logical[logical.count - 1 - trailingBackslashes] == "\\" {
                     trailingBackslashes += 1
                 }
                 guard !isComment, trailingBackslashes % 2 == 1 else { break }
@@ -116,7 +119,7 @@ public struct NacosPropertiesFile: Sendable {
             case "f": result.append("\u{0C}")
             case "u":
                 let digits = text[index..<min(index + 4, text.endIndex)]
-                guard digits.count == 4, let code = UInt32(String(String.UnicodeScalarView(digits)), radix: 16) else {
+                guard digits.count == 4, let code = Self.hexadecimal(digits) else {
                     throw NacosServerConfigurationError(
                         kind: .malformedFile, key: nil, source: .file(path: path, line: line),
                         message: "malformed \\uXXXX escape in \(path):\(line): expected four hexadecimal digits after \\u"
@@ -140,10 +143,16 @@ public struct NacosPropertiesFile: Sendable {
     /// The low surrogate written as `\uDC00`…`\uDFFF` at `index`, if there is one.
     private static func escapedLowSurrogate(_ text: ArraySlice<Unicode.Scalar>, at index: Int) -> UInt32? {
         guard index + 6 <= text.endIndex, text[index] == "\\", text[index + 1] == "u",
-            let code = UInt32(String(String.UnicodeScalarView(text[(index + 2)..<(index + 6)])), radix: 16),
+            let code = Self.hexadecimal(text[(index + 2)..<(index + 6)]),
             (0xDC00...0xDFFF).contains(code)
         else { return nil }
         return code
+    }
+
+    /// The value of `digits` when every one is a hexadecimal digit (no sign, unlike `UInt32(_:radix:)`).
+    private static func hexadecimal(_ digits: ArraySlice<Unicode.Scalar>) -> UInt32? {
+        guard digits.allSatisfy({ $0.properties.isASCIIHexDigit }) else { return nil }
+        return UInt32(String(String.UnicodeScalarView(digits)), radix: 16)
     }
 
     /// Whether `scalar` is a space, tab or form feed (Java's whitespace in properties files).
