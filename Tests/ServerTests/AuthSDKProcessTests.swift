@@ -13,31 +13,32 @@ import Testing
 struct AuthSDKProcessTests {
     static let secret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
+    /// The settings of a node with auth on, token key `secret`, a first administrator `nacos` with password
+    /// `admin-password`, and a fast password hash for tests.
+    static func authOn(secret: String = Self.secret) -> [String] {
+        [
+            "--nacos.core.auth.enabled=true",
+            "--nacos.core.auth.plugin.nacos.token.secret.key=\(secret)",
+            "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
+            "--nacos.core.auth.plugin.nacos.password.iterations=10000",
+        ]
+    }
+
     /// Runs `body` with a standalone server with auth on (tokens live 15 s), an administrator, user `app`
     /// with `rw` on `public:*:*` and user `devuser` with `rw` on `dev:*:*` (namespace `dev` exists).
     private func withAuthServer(_ body: (Int, NacosHTTPClient, String) async throws -> Void) async throws {
         try await TestSlots.pythonPeers.withSlot {
             try await withEventLoopGroup { group in
-                try await withStandaloneServerProcess([
-                    "--nacos.naming.store=memory", "--nacos.core.auth.enabled=true",
-                    "--nacos.core.auth.plugin.nacos.token.secret.key=\(Self.secret)",
-                    "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
-                    "--nacos.core.auth.plugin.nacos.password.iterations=10000",
+                try await withStandaloneServerProcess(["--nacos.naming.store=memory"] + Self.authOn() + [
                     "--nacos.core.auth.plugin.nacos.token.expire.seconds=15",
                 ], group: group) { port, http in
                     let admin = try await Self.login(http, "nacos", "admin-password")
-                    for (path, body) in [
-                        ("/nacos/v1/auth/users", "username=app&password=app-password"),
-                        ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
-                        ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
+                    try await Self.post(Self.appUser + [
                         ("/nacos/v1/auth/users", "username=devuser&password=dev-password"),
                         ("/nacos/v1/auth/roles", "role=ROLE_DEV&username=devuser"),
                         ("/nacos/v1/auth/permissions", "role=ROLE_DEV&resource=dev:*:*&action=rw"),
                         ("/nacos/v1/console/namespaces", "customNamespaceId=dev&namespaceName=dev"),
-                    ] {
-                        let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
-                        #expect(response.status == .ok, "\(path): \(response.bodyText)")
-                    }
+                    ], http, admin)
                     try await body(port, http, admin)
                 }
             }
@@ -45,6 +46,21 @@ struct AuthSDKProcessTests {
     }
 
     /// The access token of `username`.
+    /// User `app` with password `app-password`, holding `rw` on `public:*:*`: the posts that make it.
+    static let appUser = [
+        ("/nacos/v1/auth/users", "username=app&password=app-password"),
+        ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
+        ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
+    ]
+
+    /// Sends each `(path, form body)` of `posts` as the administrator whose token is `admin`; each must succeed.
+    static func post(_ posts: [(String, String)], _ http: NacosHTTPClient, _ admin: String) async throws {
+        for (path, body) in posts {
+            let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
+            #expect(response.status == .ok, "\(path): \(response.bodyText)")
+        }
+    }
+
     static func login(_ http: NacosHTTPClient, _ username: String, _ password: String) async throws -> String {
         let response = try await http.send(ServerProcessTests.form(.post, "/nacos/v1/auth/users/login", "username=\(username)&password=\(password)"))
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
@@ -136,13 +152,8 @@ struct AuthSDKProcessTests {
 
     /// The node's arguments for auth on with token key `secret`, on `port`, keeping its state in `home`.
     private static func authArguments(port: Int, home: String, secret: String) -> [String] {
-        [
-            "--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s",
-            "--nacos.home=\(home)", "--nacos.core.auth.enabled=true",
-            "--nacos.core.auth.plugin.nacos.token.secret.key=\(secret)",
-            "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
-            "--nacos.core.auth.plugin.nacos.password.iterations=10000",
-        ]
+        ["--server.port=\(port)", "--server.address=127.0.0.1", "--nacos.server.shutdown.grace-period=1s", "--nacos.home=\(home)"]
+            + Self.authOn(secret: secret)
     }
 
     @Test func theSwiftSDKLogsInAgainWhenTheServerRefusesItsToken() async throws {
@@ -167,14 +178,7 @@ struct AuthSDKProcessTests {
                     let http = NacosHTTPClient(transport: transport, address: .loopbackIPv4(port: port))
                     try await ServerProcessTests.waitForReadiness(http)
                     let admin = try await Self.login(http, "nacos", "admin-password")
-                    for (path, body) in [
-                        ("/nacos/v1/auth/users", "username=app&password=app-password"),
-                        ("/nacos/v1/auth/roles", "role=ROLE_APP&username=app"),
-                        ("/nacos/v1/auth/permissions", "role=ROLE_APP&resource=public:*:*&action=rw"),
-                    ] {
-                        let response = try await http.send(ServerProcessTests.form(.post, path, "\(body)&accessToken=\(admin)"))
-                        #expect(response.status == .ok, "\(path): \(response.bodyText)")
-                    }
+                    try await Self.post(Self.appUser, http, admin)
                     #expect(try await naming.startOrThrow())
                     try await naming.registerInstance(serviceName: "rotation", ip: "127.0.0.1", port: 7301)
                     await http.close()

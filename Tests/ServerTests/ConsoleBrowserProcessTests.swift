@@ -67,12 +67,7 @@ struct ConsoleBrowserProcessTests {
     @Test func withAuthOnTheConsoleAsksForALogin() async throws {
         try await TestSlots.pythonPeers.withSlot {
             try await withEventLoopGroup { group in
-                try await withStandaloneServerProcess([
-                    "--nacos.naming.store=memory", "--nacos.core.auth.enabled=true",
-                    "--nacos.core.auth.plugin.nacos.token.secret.key=\(AuthSDKProcessTests.secret)",
-                    "--nacos.core.auth.plugin.nacos.admin.initial-password=admin-password",
-                    "--nacos.core.auth.plugin.nacos.password.iterations=10000",
-                ], group: group) { port, _ in
+                try await withStandaloneServerProcess(["--nacos.naming.store=memory"] + AuthSDKProcessTests.authOn(), group: group) { port, _ in
                     let credentials = ["--username", "nacos", "--password", "admin-password"]
                     try await Self.scenario("login", port: port, credentials)
                     try await Self.scenario("pages", port: port, credentials)

@@ -2,6 +2,7 @@
 
 import { call, get } from "../api.js";
 import { emptyRow, field, h, replace, table } from "../dom.js";
+import { pager } from "../pager.js";
 
 /**
  * A page of `spec.path`'s items ({pageItems, totalCount}): `spec.columns` titles, `spec.cells(item)` cells,
@@ -10,7 +11,6 @@ import { emptyRow, field, h, replace, table } from "../dom.js";
  */
 export function authList(root, app, spec) {
   const pageSize = 50;
-  let pageNo = 1;
   let shown = "";
   const inputs = spec.fields.map((f) => f.options
     ? h("select", { name: f.name, "data-test": `${spec.test}-${f.name}` }, f.options.map((o) => h("option", { value: o }, o)))
@@ -25,23 +25,18 @@ export function authList(root, app, spec) {
     if (done !== undefined) for (const input of inputs) if (input.tagName === "INPUT") input.value = "";
   } } }, h("h2", {}, spec.addLabel), spec.fields.map((f, index) => field(f.label, inputs[index])), add);
   const count = h("span", { class: "muted", "data-test": `${spec.test}-count` });
-  const previous = h("button", { type: "button", on: { click: () => { pageNo = Math.max(1, pageNo - 1); app.refresh(); } } }, "‹ Previous");
-  const next = h("button", { type: "button", on: { click: () => { pageNo += 1; app.refresh(); } } }, "Next ›");
-  const pageLabel = h("span", { class: "muted" });
+  const pages = pager(() => app.refresh());
   const grid = table([...spec.columns, ""]);
   replace(root, h("div", { class: "heading" }, h("h1", {}, spec.title), count), grid.element,
-    h("div", { class: "pager" }, previous, pageLabel, next), form);
+    pages.element, form);
 
   return {
     interval: 2000,
     async refresh() {
-      const answer = await get(spec.path, { pageNo, pageSize, search: "accurate", ...(spec.query ?? {}) });
+      const answer = await get(spec.path, { pageNo: pages.page, pageSize, search: "accurate", ...(spec.query ?? {}) });
       const total = answer.totalCount ?? 0;
-      const pages = Math.max(1, answer.pagesAvailable ?? 1);
+      if (pages.show(Math.max(1, answer.pagesAvailable ?? 1))) return this.refresh();
       replace(count, `${total}`);
-      replace(pageLabel, `page ${pageNo} of ${pages}`);
-      previous.disabled = pageNo <= 1;
-      next.disabled = pageNo >= pages;
       const items = answer.pageItems ?? [];
       const key = JSON.stringify(items);
       if (key === shown) return;

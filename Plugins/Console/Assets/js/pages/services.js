@@ -2,11 +2,11 @@
 
 import { get } from "../api.js";
 import { emptyRow, field, h, replace, table } from "../dom.js";
+import { pager } from "../pager.js";
 
 /** The service list with a namespace switcher, search by name and group, and paging; refreshed every second. */
 export function create(root, params, app) {
   const namespace = params.get("namespace") || "public";
-  let pageNo = Math.max(1, Number(params.get("page")) || 1);
   let pageSize = 20;
   let shown = "";
   let namespacesShown = "";
@@ -17,24 +17,22 @@ export function create(root, params, app) {
   const nameInput = h("input", { type: "search", placeholder: "service name", "data-test": "service-search-name", on: { input: () => search() } });
   const groupInput = h("input", { type: "search", placeholder: "group", "data-test": "service-search-group", on: { input: () => search() } });
   const count = h("span", { class: "muted", "data-test": "service-count" });
-  const sizeSelect = h("select", { "data-test": "service-page-size", on: { change: () => { pageSize = Number(sizeSelect.value); pageNo = 1; app.refresh(); } } },
+  const sizeSelect = h("select", { "data-test": "service-page-size", on: { change: () => { pageSize = Number(sizeSelect.value); pages.page = 1; app.refresh(); } } },
     [10, 20, 50, 100].map((size) => h("option", { value: size, selected: size === pageSize }, `${size} a page`)));
-  const previous = h("button", { type: "button", "data-test": "service-page-previous", on: { click: () => { pageNo = Math.max(1, pageNo - 1); app.refresh(); } } }, "‹ Previous");
-  const next = h("button", { type: "button", "data-test": "service-page-next", on: { click: () => { pageNo += 1; app.refresh(); } } }, "Next ›");
-  const pageLabel = h("span", { class: "muted" });
+  const pages = pager(() => app.refresh(), { first: Math.max(1, Number(params.get("page")) || 1), test: "service-page", extra: [sizeSelect] });
   const grid = table(["Service", "Group", "Clusters", "Instances", "Healthy", "Protect threshold"]);
 
   let searchTimer = null;
   function search() {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => { pageNo = 1; app.refresh(); }, 200);
+    searchTimer = setTimeout(() => { pages.page = 1; app.refresh(); }, 200);
   }
 
   replace(root,
     h("div", { class: "heading" }, h("h1", {}, "Services"), count),
     h("div", { class: "toolbar" }, field("Namespace", namespaceSelect), field("Name", nameInput), field("Group", groupInput)),
     grid.element,
-    h("div", { class: "pager" }, previous, pageLabel, next, sizeSelect));
+    pages.element);
 
   async function refreshNamespaces() {
     const answer = await get("/nacos/v1/console/namespaces");
@@ -53,15 +51,11 @@ export function create(root, params, app) {
     async refresh() {
       if (refreshes++ % 10 === 0) await refreshNamespaces();
       const answer = await get("/nacos/v1/ns/catalog/services", {
-        namespaceId: namespace, serviceNameParam: nameInput.value.trim(), groupNameParam: groupInput.value.trim(), pageNo, pageSize,
+        namespaceId: namespace, serviceNameParam: nameInput.value.trim(), groupNameParam: groupInput.value.trim(), pageNo: pages.page, pageSize,
       });
       const total = answer.count ?? 0;
-      const pages = Math.max(1, Math.ceil(total / pageSize));
-      if (pageNo > pages) { pageNo = pages; return this.refresh(); }
+      if (pages.show(Math.max(1, Math.ceil(total / pageSize)))) return this.refresh();
       replace(count, `${total} service${total === 1 ? "" : "s"}`);
-      replace(pageLabel, `page ${pageNo} of ${pages}`);
-      previous.disabled = pageNo <= 1;
-      next.disabled = pageNo >= pages;
       const list = answer.serviceList ?? [];
       const key = JSON.stringify(list);
       if (key === shown) return;
